@@ -1,0 +1,25 @@
+"""Install with ``pip install -e .`` (see scripts/setup.sh for the whole environment)."""
+from setuptools import find_packages, setup
+
+
+def _version() -> str:
+    scope: dict = {}
+    with open('mmpose/version.py') as f:
+        exec(f.read(), scope)
+    return scope['__version__']
+
+
+def _requirements() -> list[str]:
+    with open('requirements.txt') as f:
+        return [ln.split('#')[0].strip() for ln in f if ln.split('#')[0].strip()]
+
+
+setup(
+    name='mmpose',
+    version=_version(),
+    description='Multi-dataset 2D keypoint estimation: ViTPose, ViTPose+ and PoseBH on mmengine',
+    packages=find_packages(include=['mmpose', 'mmpose.*']),
+    python_requires='>=3.10',
+    install_requires=_requirements(),
+    license='Apache-2.0',
+)
