@@ -1,0 +1,16 @@
+"""Checkpoint reading, writing, key mapping and surgery."""
+from .atomic_backend import AtomicLocalBackend, register_atomic_backend
+from .io import (atomic_write_bytes, extract_state_dict, load_file, register_safe_globals,
+                 save_checkpoint)
+from .key_mapping import map_official_keys
+from .loading import (CheckpointMismatchError, compare_state_dicts, convert_backbone_state,
+                      format_mismatch, load_backbone_weights, load_model_weights,
+                      load_state_dict_checked)
+
+register_atomic_backend()
+register_safe_globals()
+
+__all__ = ['AtomicLocalBackend', 'atomic_write_bytes', 'extract_state_dict', 'load_file',
+           'save_checkpoint', 'map_official_keys', 'CheckpointMismatchError',
+           'compare_state_dicts', 'convert_backbone_state', 'format_mismatch',
+           'load_backbone_weights', 'load_model_weights', 'load_state_dict_checked']

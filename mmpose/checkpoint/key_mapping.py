@@ -1,0 +1,48 @@
+"""Official ViTPose / ViTPose+ / PoseBH key layouts -> this package's layout, in one place.
+
+The original checkpoints address heads by position: ``keypoint_head`` serves dataset index 0 and
+``associate_keypoint_heads.{j}`` serves dataset index ``j + 1``, where the index is the MoE expert
+index (ViTPose+ order: coco, aic, mpii, ap10k, apt36k, wholebody). Here heads are keyed by name
+(``heads.<dataset>``); the model's ``dataset_to_expert`` says which name has which index.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_ASSOC = re.compile(r'^associate_keypoint_heads\.(\d+)\.(.*)$')
+
+
+def dataset_by_index(datasets: Sequence[str], dataset_to_expert: dict[str, int] | None) -> dict:
+    """Legacy positional index -> dataset name."""
+    if dataset_to_expert is None:
+        return dict(enumerate(datasets))
+    return {e: n for n, e in dataset_to_expert.items()}
+
+
+def map_official_keys(state: dict, datasets: Sequence[str],
+                      dataset_to_expert: dict[str, int] | None) -> dict:
+    """Rename official head keys to ``heads.<name>.*``; other keys pass through.
+
+    Raises:
+        KeyError: A positional head has no dataset with that index in the model.
+    """
+    by_index = dataset_by_index(datasets, dataset_to_expert)
+    out = {}
+    for key, value in state.items():
+        if key.startswith('keypoint_head.'):
+            if 0 not in by_index:
+                raise KeyError('checkpoint has keypoint_head.* (dataset index 0) but no dataset '
+                               'of the model has index 0')
+            key = f'heads.{by_index[0]}.' + key[len('keypoint_head.'):]
+        else:
+            m = _ASSOC.match(key)
+            if m:
+                idx = int(m.group(1)) + 1
+                if idx not in by_index:
+                    raise KeyError(f'checkpoint key {key!r} is the head of dataset index {idx}, '
+                                   f'but the model has no dataset with that index '
+                                   f'(datasets={tuple(datasets)})')
+                key = f'heads.{by_index[idx]}.{m.group(2)}'
+        out[key] = value
+    return out

@@ -1,0 +1,5 @@
+"""Backbones: the ViTPose ViT and its ViTPose+ mixture-of-experts variant."""
+from .vision_transformer import VisionTransformer
+from .vit_moe import ViTMoE
+
+__all__ = ['VisionTransformer', 'ViTMoE']

@@ -1,0 +1,262 @@
+"""The top-down estimator: one backbone (plain or MoE), one heatmap head per dataset.
+
+Datasets are addressed by name everywhere: ``heads`` is a ``ModuleDict`` keyed by dataset name,
+``dataset_to_expert`` maps a name to its MoE expert, targets arrive grouped by name. Each head
+runs only on the samples of its dataset. ViTPose (one dataset, plain ViT) and ViTPose+
+(several datasets, MoE FFN) are the same class with different arguments.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+from mmengine.logging import print_log
+from mmengine.model import BaseModel
+from torch import Tensor, nn
+
+from mmpose.codecs import MSRAHeatmap, UDPHeatmap
+from mmpose.registry import MODELS
+from mmpose.structures import flip_heatmaps, transform_preds
+
+_TEST_CFG_DEFAULTS = dict(flip_test=True, shift_heatmap=False, use_udp=False,
+                          post_process='default', modulate_kernel=11,
+                          target_type='GaussianHeatmap')
+_LOSS_NORMS = ('batch_share', 'dataset_mean')
+_PASS_KEYS = ('img_id', 'bbox_id', 'bbox_score', 'area', 'center', 'scale', 'category_id',
+              'dataset_name', 'img_path', 'id')
+
+
+def _check_keys(cfg: dict | None, allowed: dict, what: str) -> dict:
+    cfg = dict(cfg or {})
+    unknown = set(cfg) - set(allowed)
+    if unknown:
+        raise ValueError(f'{what}: unknown keys {sorted(unknown)}; allowed: {sorted(allowed)}')
+    return {**allowed, **cfg}
+
+
+@MODELS.register_module()
+class MultiDatasetTopdown(BaseModel):
+    """Top-down heatmap pose estimator over one or several named datasets.
+
+    Args:
+        backbone: Backbone config (``ViT`` or ``ViTMoE``).
+        keypoint_head: Head config shared by every dataset; each dataset's head gets
+            ``out_channels`` = its keypoint count.
+        datasets: Dataset names served by this model, e.g. ``('coco', 'aic')``.
+        num_keypoints: Keypoint count per dataset; looked up from the dataset metainfo by
+            name when omitted.
+        dataset_to_expert: MoE expert of each dataset (required with an MoE backbone).
+        loss: Heatmap loss config.
+        loss_normalization: ``'batch_share'`` (default): each dataset's mean loss is scaled by
+            its share of the batch, which is the effective weighting of ViTPose+ (its masked
+            loss averages over the whole batch); ``'dataset_mean'``: plain per-dataset means.
+        train_cfg: Unused; kept for config compatibility (must be empty).
+        test_cfg: ``flip_test``, ``shift_heatmap``, ``use_udp``, ``post_process``
+            (``'default'``, ``'unbiased'`` or None), ``modulate_kernel``, ``target_type``.
+        pretrained: Backbone weights (MAE / ViT / ViTPose checkpoints) loaded by
+            :meth:`init_weights`.
+        multihead_pretrained: Whole-model weights (ViTPose / ViTPose+ / PoseBH checkpoints)
+            loaded by :meth:`init_weights`, strictly.
+        data_preprocessor: Data preprocessor config.
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 keypoint_head: dict,
+                 datasets: Sequence[str] = ('coco',),
+                 num_keypoints: dict[str, int] | None = None,
+                 dataset_to_expert: dict[str, int] | None = None,
+                 loss: dict | None = None,
+                 loss_normalization: str = 'batch_share',
+                 train_cfg: dict | None = None,
+                 test_cfg: dict | None = None,
+                 pretrained: str | None = None,
+                 multihead_pretrained: str | None = None,
+                 data_preprocessor: dict | None = None) -> None:
+        super().__init__(data_preprocessor=data_preprocessor or dict(type='PoseDataPreprocessor'))
+        if isinstance(datasets, str) or not datasets:
+            raise ValueError(f'datasets must be a non-empty sequence of names, got {datasets!r}')
+        if loss_normalization not in _LOSS_NORMS:
+            raise ValueError(f'loss_normalization must be one of {_LOSS_NORMS}, '
+                             f'got {loss_normalization!r}')
+        _check_keys(train_cfg, {}, 'model.train_cfg')
+        self.test_cfg = _check_keys(test_cfg, _TEST_CFG_DEFAULTS, 'model.test_cfg')
+        self.datasets = tuple(datasets)
+        self.num_keypoints = self._resolve_num_keypoints(num_keypoints)
+        self.dataset_to_expert = self._resolve_experts(backbone, dataset_to_expert)
+        self.backbone = MODELS.build(backbone)
+        self.heads = nn.ModuleDict({
+            name: MODELS.build(self._head_cfg(keypoint_head, name)) for name in self.datasets})
+        self.loss_module = MODELS.build(loss or dict(type='JointsMSELoss', use_target_weight=True))
+        self.loss_normalization = loss_normalization
+        self.pretrained = pretrained
+        self.multihead_pretrained = multihead_pretrained
+        self._decoder = (UDPHeatmap if self.test_cfg['use_udp'] else MSRAHeatmap)(
+            **self._decoder_args())
+
+    # ---- construction helpers -----------------------------------------------------------
+    def _resolve_num_keypoints(self, given: dict[str, int] | None) -> dict[str, int]:
+        given = dict(given or {})
+        extra = set(given) - set(self.datasets)
+        if extra:
+            raise ValueError(f'num_keypoints names datasets {sorted(extra)} that are not in '
+                             f'datasets={self.datasets}')
+        if len(given) < len(self.datasets):
+            from mmpose.datasets.metainfo import get_metainfo  # wiring only; heads stay decoupled
+            for name in self.datasets:
+                given.setdefault(name, get_metainfo(name).num_keypoints)
+        return {name: int(given[name]) for name in self.datasets}
+
+    def _resolve_experts(self, backbone: dict, mapping: dict[str, int] | None) -> dict | None:
+        is_moe = backbone.get('type') in ('ViTMoE',) or 'num_expert' in backbone
+        if not is_moe:
+            if mapping:
+                raise ValueError('dataset_to_expert is given but the backbone has no experts')
+            return None
+        num_expert = backbone.get('num_expert', 1)
+        mapping = dict(mapping) if mapping else {n: i for i, n in enumerate(self.datasets)}
+        missing = [n for n in self.datasets if n not in mapping]
+        bad = {n: e for n, e in mapping.items() if not 0 <= e < num_expert}
+        if missing or bad:
+            raise ValueError(f'dataset_to_expert must map every dataset in {self.datasets} to an '
+                             f'expert in [0, {num_expert}); missing {missing}, out of range {bad}')
+        return mapping
+
+    def _head_cfg(self, template: dict, name: str) -> dict:
+        cfg = dict(template)
+        k = self.num_keypoints[name]
+        if cfg.get('out_channels', k) != k:
+            raise ValueError(f"keypoint_head.out_channels={cfg['out_channels']} but dataset "
+                             f'{name!r} has {k} keypoints; leave out_channels unset')
+        cfg['out_channels'] = k
+        return cfg
+
+    def _decoder_args(self) -> dict:
+        cfg = self.test_cfg
+        args = dict(input_size=(192, 256), heatmap_size=(48, 64),
+                    blur_kernel_size=cfg['modulate_kernel'])
+        if not cfg['use_udp']:
+            args.update(post_process=cfg['post_process'],
+                        unbiased=cfg['post_process'] == 'unbiased')
+        return args
+
+    # ---- weights ----------------------------------------------------------------------------
+    def init_weights(self) -> None:
+        """Random init, then ``pretrained`` (backbone) and ``multihead_pretrained`` (model)."""
+        from mmpose.checkpoint import load_backbone_weights, load_model_weights
+        self.backbone.init_weights()
+        for head in self.heads.values():
+            head.init_weights()
+        if self.pretrained:
+            load_backbone_weights(self.backbone, self.pretrained)
+        if self.multihead_pretrained:
+            load_model_weights(self, self.multihead_pretrained)
+
+    # ---- forward ----------------------------------------------------------------------------
+    def _expert_idx(self, names: Sequence[str], device: torch.device) -> Tensor | None:
+        unknown = sorted(set(names) - set(self.datasets))
+        if unknown:
+            raise KeyError(f'samples of datasets {unknown} reached a model that serves '
+                           f'{self.datasets}; add them to model.datasets')
+        if self.dataset_to_expert is None:
+            return None
+        return torch.tensor([self.dataset_to_expert[n] for n in names], dtype=torch.long,
+                            device=device)
+
+    def forward(self, inputs: Tensor, data_samples: list[dict] | None = None,
+                targets: dict | None = None, mode: str = 'tensor'):
+        """Args:
+            inputs: Normalised images (B, 3, H, W).
+            data_samples: One metadata dict per image (``dataset_name`` at least).
+            targets: Heatmap targets grouped by dataset (see ``pose_collate``).
+            mode: ``'loss'``, ``'predict'`` or ``'tensor'`` (heatmaps per dataset).
+        """
+        if data_samples is None:
+            data_samples = [dict(dataset_name=self.datasets[0])] * len(inputs)
+        if mode == 'loss':
+            return self.loss(inputs, data_samples, targets)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        if mode == 'tensor':
+            names = [s['dataset_name'] for s in data_samples]
+            feats = self.backbone(inputs, self._expert_idx(names, inputs.device))
+            return {n: self.heads[n](feats[self._positions(names, n, feats.device)])
+                    for n in dict.fromkeys(names)}
+        raise ValueError(f"mode must be 'loss', 'predict' or 'tensor', got {mode!r}")
+
+    @staticmethod
+    def _positions(names: Sequence[str], name: str, device: torch.device) -> Tensor:
+        return torch.tensor([i for i, n in enumerate(names) if n == name], dtype=torch.long,
+                            device=device)
+
+    def loss(self, inputs: Tensor, data_samples: list[dict], targets: dict) -> dict:
+        """Per-dataset heatmap losses ``loss_<name>`` (normalisation: see the class doc)."""
+        if not targets:
+            raise ValueError('training batch has no targets; is GenerateTarget in the pipeline?')
+        names = [s['dataset_name'] for s in data_samples]
+        feats = self.backbone(inputs, self._expert_idx(names, inputs.device))
+        batch = len(names)
+        losses = {}
+        for name, t in targets.items():
+            pred = self.heads[name](feats.index_select(0, t['index']))
+            loss = self.loss_module(pred, t['heatmaps'], t['keypoint_weights'])
+            if self.loss_normalization == 'batch_share':
+                loss = loss * (len(t['index']) / batch)
+            losses[f'loss_{name}'] = loss
+        return losses
+
+    @torch.no_grad()
+    def predict(self, inputs: Tensor, data_samples: list[dict]) -> list[dict]:
+        """Keypoints in image pixels for every box, with the flip test done in one forward.
+
+        Returns:
+            One dict per sample: ``pred_keypoints`` (K, 2), ``pred_scores`` (K,) and the sample's
+            box metadata (``img_id``, ``bbox_id``, ``bbox_score``, ``area``, ...).
+        """
+        names = [s['dataset_name'] for s in data_samples]
+        batch = len(names)
+        flip = self.test_cfg['flip_test']
+        expert = self._expert_idx(names, inputs.device)
+        x = torch.cat([inputs, inputs.flip(-1)]) if flip else inputs
+        if flip and expert is not None:
+            expert = torch.cat([expert, expert])
+        feats = self.backbone(x, expert)
+        results: list[dict | None] = [None] * batch
+        for name in dict.fromkeys(names):
+            pos = self._positions(names, name, feats.device)
+            rows = torch.cat([pos, pos + batch]) if flip else pos
+            heatmaps = self.heads[name](feats.index_select(0, rows)).float()
+            if flip:
+                n = len(pos)
+                flip_idx = data_samples[int(pos[0])]['flip_indices']
+                flipped = flip_heatmaps(heatmaps[n:], flip_idx, shift=self.test_cfg['shift_heatmap'])
+                heatmaps = (heatmaps[:n] + flipped) * 0.5
+            self._decode_into(results, pos.tolist(), heatmaps.cpu().numpy(), data_samples)
+        return results
+
+    def _decode_into(self, results: list, pos: list[int], heatmaps: np.ndarray,
+                     data_samples: list[dict]) -> None:
+        coords, scores = self._decoder.decode(heatmaps)
+        centers = np.stack([np.asarray(data_samples[i]['center'], np.float32) for i in pos])
+        scales = np.stack([np.asarray(data_samples[i]['scale'], np.float32) for i in pos])
+        h, w = heatmaps.shape[-2:]
+        coords = transform_preds(coords, centers, scales, (w, h), use_udp=self.test_cfg['use_udp'])
+        for j, i in enumerate(pos):
+            meta = {k: data_samples[i][k] for k in _PASS_KEYS if k in data_samples[i]}
+            results[i] = dict(pred_keypoints=coords[j], pred_scores=scores[j], **meta)
+
+
+def log_model_summary(model: MultiDatasetTopdown) -> None:
+    """One build-time summary: dataset -> keypoints -> expert -> head parameters."""
+    lines = []
+    for name in model.datasets:
+        expert = '-' if model.dataset_to_expert is None else model.dataset_to_expert[name]
+        n_head = sum(p.numel() for p in model.heads[name].parameters())
+        lines.append(f'  {name:<16} K={model.num_keypoints[name]:<4} expert={expert:<3} '
+                     f'head params={n_head:,}')
+    n_all = sum(p.numel() for p in model.parameters())
+    n_train = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    print_log('model: ' + f'{n_all:,} parameters ({n_train:,} trainable)\n' + '\n'.join(lines),
+              logger='current', level=logging.INFO)

@@ -1,0 +1,4 @@
+"""Prediction heads."""
+from .heatmap_head import HeatmapHead, TopdownHeatmapSimpleHead
+
+__all__ = ['HeatmapHead', 'TopdownHeatmapSimpleHead']

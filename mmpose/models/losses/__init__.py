@@ -1,0 +1,4 @@
+"""Training losses."""
+from .joints_mse_loss import JointsMSELoss
+
+__all__ = ['JointsMSELoss']

@@ -1,0 +1,5 @@
+"""Small utilities: launching and command-line handling."""
+from .cli import run_cli
+from .launch import setup_distributed
+
+__all__ = ['run_cli', 'setup_distributed']
