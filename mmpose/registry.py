@@ -13,6 +13,8 @@ from mmengine.registry import MODELS as MMENGINE_MODELS
 from mmengine.registry import OPTIM_WRAPPER_CONSTRUCTORS as MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS
 from mmengine.registry import PARAM_SCHEDULERS as MMENGINE_PARAM_SCHEDULERS
 from mmengine.registry import TRANSFORMS as MMENGINE_TRANSFORMS
+from mmengine.registry import VISBACKENDS as MMENGINE_VISBACKENDS
+from mmengine.registry import VISUALIZERS as MMENGINE_VISUALIZERS
 from mmengine.registry import Registry
 
 DATASETS = Registry('dataset', parent=MMENGINE_DATASETS, locations=['mmpose.datasets'])
@@ -33,3 +35,5 @@ OPTIM_WRAPPER_CONSTRUCTORS = Registry(
     locations=['mmpose.engine'])
 PARAM_SCHEDULERS = Registry(
     'parameter scheduler', parent=MMENGINE_PARAM_SCHEDULERS, locations=['mmpose.engine'])
+VISUALIZERS = Registry('visualizer', parent=MMENGINE_VISUALIZERS, locations=['mmpose.visualization'])
+VISBACKENDS = Registry('vis_backend', parent=MMENGINE_VISBACKENDS, locations=['mmpose.visualization'])

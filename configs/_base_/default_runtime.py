@@ -9,7 +9,9 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=3,
                     save_best='coco/AP', rule='greater',
                     backend_args=dict(backend='atomic_local')),
-    sampler_seed=dict(type='DistSamplerSeedHook'))
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+    # checkpoints hold only tensors and plain data: loadable with weights_only=True
+    safe_checkpoint=dict(type='SafeCheckpointHook'))
 
 env_cfg = dict(
     cudnn_benchmark=False,

@@ -1,5 +1,7 @@
 """Checkpoint reading, writing, key mapping and surgery."""
 from .atomic_backend import AtomicLocalBackend, register_atomic_backend
+from .convert import (drop_prototypes, extract_dataset_model, merge_expert_into_ffn,
+                      num_experts)
 from .io import (atomic_write_bytes, extract_state_dict, load_file, register_safe_globals,
                  save_checkpoint)
 from .key_mapping import map_official_keys
@@ -13,4 +15,5 @@ register_safe_globals()
 __all__ = ['AtomicLocalBackend', 'atomic_write_bytes', 'extract_state_dict', 'load_file',
            'save_checkpoint', 'map_official_keys', 'CheckpointMismatchError',
            'compare_state_dicts', 'convert_backbone_state', 'format_mismatch',
-           'load_backbone_weights', 'load_model_weights', 'load_state_dict_checked']
+           'load_backbone_weights', 'load_model_weights', 'load_state_dict_checked', 'drop_prototypes', 'extract_dataset_model',
+           'merge_expert_into_ffn', 'num_experts']

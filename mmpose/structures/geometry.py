@@ -83,7 +83,7 @@ def get_affine_transform(center: ArrayLike,
                          f'{center!r}, {scale!r}, {output_size!r}, {shift!r}')
     center = np.asarray(center)
     scale_tmp = np.asarray(scale) * PIXEL_STD
-    shift = np.array(shift)
+    shift_px = scale_tmp * np.array(shift)
     src_w = scale_tmp[0]
     dst_w, dst_h = output_size[0], output_size[1]
 
@@ -92,8 +92,8 @@ def get_affine_transform(center: ArrayLike,
     dst_dir = np.array([0., dst_w * -0.5])
 
     src = np.zeros((3, 2), dtype=np.float32)
-    src[0, :] = center + scale_tmp * shift
-    src[1, :] = center + src_dir + scale_tmp * shift
+    src[0, :] = center + shift_px
+    src[1, :] = center + src_dir + shift_px
     src[2, :] = _get_3rd_point(src[0, :], src[1, :])
 
     dst = np.zeros((3, 2), dtype=np.float32)
@@ -161,8 +161,9 @@ def fliplr_joints(joints: np.ndarray, visible: np.ndarray, img_width: int,
                   flip_indices: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
     """Mirror keypoints horizontally and swap left/right partners (0.x ``fliplr_joints``).
 
-    As in 0.x the coordinates are multiplied by the (swapped) visibility afterwards, so the
-    coordinates of invisible joints become 0.
+    As in 0.x the coordinates of invisible joints (swapped visibility <= 0) become 0. This
+    is the later-0.x rule (``* (visible > 0)``); v0.24 multiplied by the visibility value,
+    which is the same for the 0/1 visibilities its loaders produce.
 
     Args:
         joints: keypoints (K, 2) or (K, 3) in image pixels.
@@ -181,12 +182,12 @@ def fliplr_joints(joints: np.ndarray, visible: np.ndarray, img_width: int,
                          f'({len(flip_indices)}) must have one entry per keypoint')
     if img_width <= 0:
         raise ValueError(f'img_width must be positive, got {img_width}')
-    flip_indices = np.asarray(flip_indices, dtype=np.int64)
-    joints_flipped = joints[flip_indices].copy()
-    visible_flipped = visible[flip_indices].copy()
+    index = np.asarray(flip_indices, dtype=np.int64)
+    joints_flipped = joints[index].copy()
+    visible_flipped = visible[index].copy()
     joints_flipped[:, 0] = img_width - 1 - joints_flipped[:, 0]
     vis = visible_flipped[:, None] if visible_flipped.ndim == 1 else visible_flipped
-    return joints_flipped * vis, visible_flipped
+    return joints_flipped * (vis > 0), visible_flipped
 
 
 def flip_heatmaps(heatmaps: np.ndarray | torch.Tensor,
@@ -215,10 +216,10 @@ def flip_heatmaps(heatmaps: np.ndarray | torch.Tensor,
         if shift:
             out = torch.cat([out[..., :1], out[..., :-1]], dim=-1)
         return out
-    out = np.ascontiguousarray(np.asarray(heatmaps)[:, list(flip_indices), :, ::-1])
+    flipped = np.ascontiguousarray(np.asarray(heatmaps)[:, list(flip_indices), :, ::-1])
     if shift:
-        out[..., 1:] = out[..., :-1].copy()
-    return out
+        flipped[..., 1:] = flipped[..., :-1].copy()
+    return flipped
 
 
 def transform_preds(coords: np.ndarray,

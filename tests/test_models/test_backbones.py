@@ -113,6 +113,15 @@ def test_drop_path_linspace_and_default_init():
     assert abs(model.pos_embed.std().item() - .02) < .005
 
 
+def test_init_cfg_is_applied_after_default_init(tmp_path):
+    source = _build('ViTMoE')
+    torch.save(source.state_dict(), tmp_path / 'vit.pth')
+    model = _build('ViTMoE', init_cfg=dict(type='Pretrained', checkpoint=str(tmp_path / 'vit.pth')))
+    model.init_weights()
+    for k, v in source.state_dict().items():
+        assert torch.equal(model.state_dict()[k], v), k
+
+
 @pytest.mark.parametrize('e', range(NUM_EXPERTS))
 def test_vit_moe_equals_vit_with_expert_merged(e):
     """Exporting expert e (fc2 := rows-concat(fc2, experts[e])) gives a plain ViT."""

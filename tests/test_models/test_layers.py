@@ -2,8 +2,15 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from mmpose.models.layers import (Attention, Block, DropPath, Mlp, MoEMlp, PatchEmbed,
-                                  resize_pos_embed)
+from mmpose.models.layers import (
+    Attention,
+    Block,
+    DropPath,
+    Mlp,
+    MoEMlp,
+    PatchEmbed,
+    resize_pos_embed,
+)
 
 C, HIDDEN, E, P = 64, 256, 3, 16
 
@@ -177,6 +184,7 @@ def test_patch_embed_grid_and_vitpose_padding(img_size, grid):
     embed = PatchEmbed(img_size, 16, 3, 32)
     assert embed.proj.padding == (2, 2) and embed.proj.stride == (16, 16)
     assert embed.num_patches == grid[0] * grid[1]
+    assert embed.grid_size == grid
     tokens, out_grid = embed(torch.randn(2, 3, *img_size))
     assert out_grid == grid and tokens.shape == (2, grid[0] * grid[1], 32)
     assert PatchEmbed(img_size, 16, 3, 32, ratio=2).proj.padding == (4, 4)

@@ -23,7 +23,7 @@ val_pipeline = [
 train_dataloader = dict(
     batch_size=64, num_workers=4, persistent_workers=True, pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
-    collate_fn=dict(type='pose_collate'),
+    collate_fn=dict(type='mmpose.pose_collate'),
     dataset=dict(
         type='CocoStyleDataset', dataset_name='coco', image_size=input_size,
         ann_file=data_root + 'annotations/person_keypoints_train2017.json',
@@ -31,7 +31,7 @@ train_dataloader = dict(
 val_dataloader = dict(
     batch_size=32, num_workers=4, persistent_workers=True, pin_memory=True, drop_last=False,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    collate_fn=dict(type='pose_collate'),
+    collate_fn=dict(type='mmpose.pose_collate'),
     dataset=dict(
         type='CocoStyleDataset', dataset_name='coco', image_size=input_size,
         ann_file=data_root + 'annotations/person_keypoints_val2017.json',

@@ -111,7 +111,7 @@ def parse_metainfo(name: str, info: dict) -> DatasetMeta:
             raise ValueError(f'metainfo {name!r}: keypoint in flip pair ({left}, {right}) '
                              'is already paired')
         flip[i], flip[j] = j, i
-    sigmas = np.asarray(info['sigmas'], dtype=np.float32)
+    sigmas = np.asarray(info['sigmas'], dtype=np.float64)
     weights = np.asarray(info.get('joint_weights', np.ones(num)), dtype=np.float32)
     for key, arr in (('sigmas', sigmas), ('joint_weights', weights)):
         if arr.shape != (num,):

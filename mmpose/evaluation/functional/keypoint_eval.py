@@ -96,7 +96,7 @@ def keypoint_auc(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray, normalize: 
         The AUC in [0, 1].
     """
     norm = np.tile(np.array([[normalize, normalize]]), (np.asarray(pred).shape[0], 1))
-    auc = 0
+    auc = 0.0
     for i in range(num_step):
         _, avg_acc, _ = keypoint_pck_accuracy(pred, gt, mask, 1.0 * i / num_step, norm)
         auc += 1.0 / num_step * avg_acc
@@ -137,7 +137,8 @@ def pose_pck_accuracy(output: np.ndarray,
                       target: np.ndarray,
                       mask: np.ndarray,
                       thr: float = 0.05,
-                      normalize: np.ndarray | None = None) -> tuple[np.ndarray, float, int]:
+                      normalize: np.ndarray | None = None
+                      ) -> tuple[np.ndarray | None, float, int]:
     """PCK between the argmax locations of predicted and target heatmaps.
 
     Args:

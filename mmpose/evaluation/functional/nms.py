@@ -136,7 +136,7 @@ def oks_nms_arrays(keypoints: np.ndarray,
         return np.zeros(0, dtype=np.intp)
     oks = pairwise_oks(keypoints, areas, sigmas, keypoint_scores, vis_thr)
     order = scores.argsort()[::-1]
-    keep = []
+    keep: list[int] = []
     while len(order) > 0:
         i = order[0]
         keep.append(i)
@@ -174,7 +174,7 @@ def soft_oks_nms_arrays(keypoints: np.ndarray,
     thr = float(thr)  # a numpy scalar would promote the float32 penalty to float64
     order = scores.argsort()[::-1]
     scores = scores[order]
-    keep = []
+    keep: list[int] = []
     while len(order) > 0 and len(keep) < max_dets:
         i = order[0]
         overlap = oks[i, order[1:]]

@@ -85,7 +85,11 @@ class VisionTransformer(BaseModule):
     def init_weights(self) -> None:
         """Default ViTPose init, then ``init_cfg`` (e.g. a pretrained checkpoint) on top."""
         self._init_default_weights()
-        super().init_weights()
+        if self.init_cfg:
+            super().init_weights()
+        # Without init_cfg, mmengine's BaseModule.init_weights would only log every
+        # parameter as unchanged (it snapshots them after the default init above).
+        self._is_init = True
 
     def forward(self, x: Tensor, expert_idx: Tensor | None = None) -> Tensor:
         """Args:

@@ -101,12 +101,17 @@ class HeatmapHead(BaseModule):
                 nn.init.ones_(m.weight)
                 nn.init.zeros_(m.bias)
         nn.init.normal_(self.final_layer.weight, std=.001)
+        assert self.final_layer.bias is not None  # built with bias
         nn.init.zeros_(self.final_layer.bias)
 
     def init_weights(self) -> None:
         """Default 0.x init, then ``init_cfg`` on top."""
         self._init_default_weights()
-        super().init_weights()
+        if self.init_cfg:
+            super().init_weights()
+        # Without init_cfg, mmengine's BaseModule.init_weights would only log every
+        # parameter as unchanged (it snapshots them after the default init above).
+        self._is_init = True
 
     def forward(self, x: Tensor) -> Tensor:
         """Args:

@@ -63,15 +63,20 @@ class MoEMlp(nn.Module):
         Returns:
             (B, N, C).
         """
-        self._check_expert_idx(x, expert_idx)
+        if expert_idx is None:
+            raise ValueError('MoEMlp needs expert_idx, a LongTensor (B,) giving each sample\'s '
+                             'expert; pass it through the backbone forward.')
+        counts = self._count_samples(x, expert_idx)
         h = self.act(self.fc1(x))
-        expert_fn = self._dense_experts if self.dense else self._grouped_experts
-        return self.drop(torch.cat([self.fc2(h), expert_fn(h, expert_idx)], dim=-1))
+        if self.dense:
+            expert_out = self._dense_experts(h, expert_idx)
+        else:
+            expert_out = self._grouped_experts(h, expert_idx, counts)
+        return self.drop(torch.cat([self.fc2(h), expert_out], dim=-1))
 
-    def _grouped_experts(self, h: Tensor, expert_idx: Tensor) -> Tensor:
+    def _grouped_experts(self, h: Tensor, expert_idx: Tensor, counts: list[int]) -> Tensor:
         # Sort samples by expert so each expert sees one contiguous chunk, then undo the sort.
         order = torch.argsort(expert_idx, stable=True)
-        counts = torch.bincount(expert_idx, minlength=self.num_experts).tolist()
         chunks = h.index_select(0, order).split(counts)
         out = torch.cat([expert(chunk) for expert, chunk in zip(self.experts, chunks)])
         return torch.empty_like(out).index_copy(0, order, out)
@@ -81,18 +86,21 @@ class MoEMlp(nn.Module):
         masks = masks.to(h.dtype)  # (B, 1, 1, E)
         return torch.stack([expert(h) for expert in self.experts], dim=-1).mul(masks).sum(-1)
 
-    def _check_expert_idx(self, x: Tensor, expert_idx: Tensor | None) -> None:
-        if expert_idx is None:
-            raise ValueError('MoEMlp needs expert_idx, a LongTensor (B,) giving each sample\'s '
-                             'expert; pass it through the backbone forward.')
+    def _count_samples(self, x: Tensor, expert_idx: Tensor) -> list[int]:
+        """Validates ``expert_idx`` and returns the number of samples of each expert."""
         if expert_idx.shape != (x.shape[0], ) or expert_idx.dtype != torch.long:
             raise ValueError(f'expert_idx must be a LongTensor of shape ({x.shape[0]},), got '
                              f'{expert_idx.dtype} {tuple(expert_idx.shape)}')
-        bad = expert_idx[(expert_idx < 0) | (expert_idx >= self.num_experts)]
-        if bad.numel():
+        # One host sync for validation and counts: bin 0 collects negative indices and the
+        # bins past E the too-large ones.
+        bins = torch.bincount(expert_idx.clamp(min=-1) + 1, minlength=self.num_experts + 1)
+        counts = bins.tolist()[1:self.num_experts + 1]
+        if sum(counts) != len(expert_idx):
+            bad = expert_idx[(expert_idx < 0) | (expert_idx >= self.num_experts)]
             raise ValueError(f'expert index {sorted(set(bad.tolist()))} out of range '
                              f'[0, {self.num_experts}) for MoEMlp with {self.num_experts} '
                              'experts')
+        return counts
 
     def extra_repr(self) -> str:
         return (f'num_experts={self.num_experts}, part_features={self.part_features}, '

@@ -17,6 +17,11 @@ class PatchEmbed(nn.Module):
         in_channels: Image channels.
         embed_dim: Token width C.
         ratio: Token oversampling factor (stride ``patch_size // ratio``).
+
+    Attributes:
+        num_patches: ``(H // patch) * (W // patch) * ratio**2`` as ViTPose computes it; sizes
+            ``pos_embed``.
+        grid_size: (Hp, Wp) of the output for an ``img_size`` input, e.g. (16, 12).
     """
 
     def __init__(self,
@@ -28,14 +33,13 @@ class PatchEmbed(nn.Module):
         super().__init__()
         self.img_size = tuple(img_size)
         self.patch_size = patch_size
-        # Grid size as ViTPose computes it; sizes the position embedding.
         self.num_patches = (img_size[0] // patch_size) * (img_size[1] // patch_size) * ratio**2
+        stride, padding = patch_size // ratio, 4 + 2 * (ratio // 2 - 1)
         self.proj = nn.Conv2d(
-            in_channels,
-            embed_dim,
-            kernel_size=patch_size,
-            stride=patch_size // ratio,
-            padding=4 + 2 * (ratio // 2 - 1))
+            in_channels, embed_dim, kernel_size=patch_size, stride=stride, padding=padding)
+        # Token grid (Hp, Wp) the convolution produces for an ``img_size`` input.
+        self.grid_size = tuple((size + 2 * padding - patch_size) // stride + 1
+                               for size in img_size)
 
     def forward(self, x: Tensor) -> tuple[Tensor, tuple[int, int]]:
         """Args:

@@ -1,0 +1,142 @@
+"""Gaussian heatmap encoding shared by the MSRA, DARK and UDP codecs (mmpose 0.x parity).
+
+0.x generated targets with a Python loop over joints and numpy < 2. Where a float64 numpy
+scalar met a float32 array, numpy < 2's value-based casting rounded the scalar to float32
+and computed in float32; the explicit ``astype(np.float32)`` casts below reproduce that, so
+the vectorised targets are bit-identical to what 0.x produced.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def check_codec_args(input_size: Sequence[int], heatmap_size: Sequence[int], sigma: float,
+                     blur_kernel_size: int) -> None:
+    """Validate the constructor arguments shared by the heatmap codecs.
+
+    Args:
+        input_size: input crop size (w, h).
+        heatmap_size: heatmap size (w, h).
+        sigma: Gaussian standard deviation in heatmap pixels.
+        blur_kernel_size: kernel of the Gaussian blur used by the refinements.
+
+    Raises:
+        ValueError: naming the bad argument.
+    """
+    for name, size in (('input_size', input_size), ('heatmap_size', heatmap_size)):
+        if len(size) != 2 or min(size) < 2:
+            raise ValueError(f'{name} must be (w, h) with both >= 2, got {size!r}')
+    if sigma <= 0:
+        raise ValueError(f'sigma must be positive, got {sigma}')
+    if blur_kernel_size <= 0 or blur_kernel_size % 2 != 1:
+        raise ValueError(f'blur_kernel_size must be a positive odd integer, got '
+                         f'{blur_kernel_size}')
+
+
+def check_keypoints(keypoints: np.ndarray, keypoints_visible: np.ndarray) -> tuple:
+    """Check the encoder inputs and bring them to 0.x's float32 storage.
+
+    Args:
+        keypoints: keypoints (K, 2) in input-crop pixels.
+        keypoints_visible: visibility (K,).
+
+    Returns:
+        tuple: ``keypoints`` (K, 2) float32 and ``visible`` (K,) float32.
+    """
+    keypoints = np.asarray(keypoints, dtype=np.float32)
+    visible = np.asarray(keypoints_visible, dtype=np.float32)
+    if keypoints.ndim != 2 or keypoints.shape[1] != 2 or visible.shape != keypoints.shape[:1]:
+        raise ValueError(f'expected keypoints (K, 2) and keypoints_visible (K,), got '
+                         f'{keypoints.shape} and {visible.shape}')
+    return keypoints, visible
+
+
+def windowed_gaussians(keypoints: np.ndarray, visible: np.ndarray, stride: np.ndarray,
+                       sigma: float, heatmap_size: Sequence[int],
+                       subpixel: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Truncated Gaussians on a (6 sigma + 1)^2 window around the rounded keypoint.
+
+    This is the vectorised 0.x MSRA target (``subpixel=False``) and the 0.x UDP
+    ``GaussianHeatmap`` target (``subpixel=True``: the Gaussian inside the window is centred
+    on the exact sub-pixel location). 0.x quirks kept on purpose:
+
+    * the window corners use ``int()``, which truncates toward zero, so a keypoint at
+      (-30, -30) is "in bounds" (``br == 0`` is not < 0): weight stays 1, heatmap all zero;
+    * a keypoint is drawn only when its weight is > 0.5; weights in (0, 0.5] are kept with an
+      empty heatmap.
+
+    Args:
+        keypoints: keypoints (K, 2) in input-crop pixels, float32.
+        visible: visibility (K,), float32.
+        stride: input pixels per heatmap pixel (2,), float64.
+        sigma: Gaussian standard deviation in heatmap pixels.
+        heatmap_size: heatmap size (w, h).
+        subpixel: centre the Gaussian on the exact location (UDP) instead of the window
+            center (MSRA).
+
+    Returns:
+        tuple: ``heatmaps`` (K, H, W) float32 and ``weights`` (K,) float32.
+    """
+    width, height = heatmap_size
+    tmp_size = sigma * 3
+    size = 2 * tmp_size + 1
+    mu_exact = keypoints.astype(np.float64) / stride                 # (K, 2)
+    mu = np.trunc(mu_exact + 0.5).astype(np.int64)                     # int(x / s + 0.5)
+    upper_left = np.trunc(mu - tmp_size).astype(np.int64)
+    bottom_right = np.trunc(mu + tmp_size + 1).astype(np.int64)
+    out_of_bounds = ((upper_left[:, 0] >= width) | (upper_left[:, 1] >= height) |
+                     (bottom_right[:, 0] < 0) | (bottom_right[:, 1] < 0))
+    weights = np.where(out_of_bounds, np.float32(0), visible).astype(np.float32)
+
+    # One (S, S) patch per keypoint, exactly as 0.x builds it.
+    grid = np.arange(0, size, 1, dtype=np.float32)                           # (S,)
+    patch_center = size // 2 + ((mu_exact - mu) if subpixel else np.zeros_like(mu_exact))
+    patch_center = patch_center.astype(np.float32)                     # (K, 2)
+    sq_x = (grid[None, :] - patch_center[:, 0:1])**2                   # (K, S)
+    sq_y = (grid[None, :] - patch_center[:, 1:2])**2                   # (K, S)
+    patches = np.exp(-(sq_y[:, :, None] + sq_x[:, None, :]) / (2 * sigma**2))
+
+    # Paste: target[y, x] = patch[y - ul_y, x - ul_x] inside [ul, br) and the map.
+    num_cells = len(grid)
+    idx_x = np.arange(width)[None, :] - upper_left[:, 0:1]             # (K, W)
+    idx_y = np.arange(height)[None, :] - upper_left[:, 1:2]            # (K, H)
+    in_x = (idx_x >= 0) & (idx_x < num_cells) & (np.arange(width) < bottom_right[:, 0:1])
+    in_y = (idx_y >= 0) & (idx_y < num_cells) & (np.arange(height) < bottom_right[:, 1:2])
+    idx_x, idx_y = np.clip(idx_x, 0, num_cells - 1), np.clip(idx_y, 0, num_cells - 1)
+    joint = np.arange(len(keypoints))[:, None, None]
+    values = patches[joint, idx_y[:, :, None], idx_x[:, None, :]]      # (K, H, W)
+    mask = (weights > 0.5)[:, None, None] & in_y[:, :, None] & in_x[:, None, :]
+    return np.where(mask, values, np.float32(0)), weights
+
+
+def full_gaussians(keypoints: np.ndarray, visible: np.ndarray, stride: np.ndarray,
+                   sigma: float, heatmap_size: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Untruncated Gaussians at the exact location (0.x ``unbiased_encoding``, DARK).
+
+    Zhang et al., "Distribution-Aware Coordinate Representation for Human Pose Estimation",
+    CVPR 2020. The bounds check uses the same 3-sigma window as :func:`windowed_gaussians`
+    but without rounding.
+
+    Args:
+        keypoints: keypoints (K, 2) in input-crop pixels, float32.
+        visible: visibility (K,), float32.
+        stride: input pixels per heatmap pixel (2,), float64.
+        sigma: Gaussian standard deviation in heatmap pixels.
+        heatmap_size: heatmap size (w, h).
+
+    Returns:
+        tuple: ``heatmaps`` (K, H, W) float32 and ``weights`` (K,) float32.
+    """
+    width, height = heatmap_size
+    tmp_size = sigma * 3
+    mu = keypoints.astype(np.float64) / stride                        # (K, 2)
+    out_of_bounds = ((mu[:, 0] - tmp_size >= width) | (mu[:, 1] - tmp_size >= height) |
+                     (mu[:, 0] + tmp_size + 1 < 0) | (mu[:, 1] + tmp_size + 1 < 0))
+    weights = np.where(out_of_bounds, np.float32(0), visible).astype(np.float32)
+    mu32 = mu.astype(np.float32)
+    sq_x = (np.arange(0, width, 1, dtype=np.float32)[None, :] - mu32[:, 0:1])**2     # (K, W)
+    sq_y = (np.arange(0, height, 1, dtype=np.float32)[None, :] - mu32[:, 1:2])**2    # (K, H)
+    heatmaps = np.exp(-(sq_x[:, None, :] + sq_y[:, :, None]) / (2 * sigma**2))
+    return np.where((weights > 0.5)[:, None, None], heatmaps, np.float32(0)), weights
