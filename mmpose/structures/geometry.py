@@ -122,6 +122,9 @@ def get_warp_matrix(theta: float, size_input: ArrayLike, size_dst: ArrayLike,
     Returns:
         The affine matrix (2, 3), float32.
     """
+    # float64 throughout, as numpy < 2 promoted float32 scalars times Python floats in 0.x.
+    size_input, size_dst, size_target = (np.asarray(size, dtype=np.float64)
+                                         for size in (size_input, size_dst, size_target))
     theta = np.deg2rad(theta)
     cos, sin = math.cos(theta), math.sin(theta)
     scale_x = size_dst[0] / size_target[0]
@@ -141,20 +144,26 @@ def get_warp_matrix(theta: float, size_input: ArrayLike, size_dst: ArrayLike,
 def affine_transform_points(points: ArrayLike, mat: ArrayLike) -> np.ndarray:
     """Apply an affine matrix to points.
 
+    Computed as one ``np.dot`` of homogeneous coordinates with ``mat.T``, the way 0.x's
+    ``warp_affine_joints`` does (float32 points and matrix stay float32, as in its UDP path;
+    a float64 matrix gives float64, as in 0.x ``affine_transform``).
+
     Args:
         points: points (..., 2).
         mat: affine matrix (2, 3).
 
     Returns:
-        The transformed points (..., 2); the dtype follows numpy promotion of the inputs.
+        The transformed points (..., 2) in the promoted dtype of the inputs.
     """
     points = np.asarray(points)
     mat = np.asarray(mat)
     if points.shape[-1] != 2 or mat.shape != (2, 3):
         raise ValueError(f'expected points (..., 2) and a (2, 3) matrix, got {points.shape} '
                          f'and {mat.shape}')
-    x, y = points[..., 0:1], points[..., 1:2]
-    return x * mat[:, 0] + y * mat[:, 1] + mat[:, 2]
+    dtype = np.result_type(points.dtype, mat.dtype, np.float32)
+    flat = points.reshape(-1, 2).astype(dtype)
+    homogeneous = np.concatenate([flat, np.ones((len(flat), 1), dtype)], axis=1)
+    return np.dot(homogeneous, mat.T.astype(dtype)).reshape(points.shape)
 
 
 def fliplr_joints(joints: np.ndarray, visible: np.ndarray, img_width: int,

@@ -1,9 +1,11 @@
 """Heatmap codecs: parity with the mmpose 0.24 loops (oracles below) and the facts of
 reference_expectations.md sections 4 and 5.1.
 
-The oracles are the 0.x code with one change: where a float64 numpy scalar meets a float32
-array, numpy < 2 (which 0.x ran on) computed in float32; ``np.float32(...)`` makes that
-explicit so the oracles mean the same under numpy 2.
+The oracles are the 0.x code, with the scalar promotions of numpy < 2 (which 0.x ran on)
+made explicit so they mean the same under numpy 2: a float64 numpy scalar meeting a float32
+array was rounded to float32 (``np.float32(...)`` below), and a Python number meeting a
+float32 scalar gave float64 (``F64(...)`` in ``legacy_taylor``). With these, the codecs match
+the unmodified 0.x code run under numpy 1.26.4 / OpenCV 4.10 bit for bit.
 """
 import json
 
@@ -23,6 +25,7 @@ from mmpose.structures import (
 )
 
 INPUT, HEATMAP = (192, 256), (48, 64)
+F64 = np.float64
 
 
 # ----------------------------------------------------------------- 0.x oracles (per joint)
@@ -131,15 +134,16 @@ def legacy_gaussian_blur(heatmaps, kernel=11):
 
 
 def legacy_taylor(hm, coord):
+    # numpy < 2: a Python number times a float32 scalar is float64, hence the F64 literals.
     H, W = hm.shape[:2]
     px, py = int(coord[0]), int(coord[1])
     if 1 < px < W - 2 and 1 < py < H - 2:
-        dx = 0.5 * (hm[py][px + 1] - hm[py][px - 1])
-        dy = 0.5 * (hm[py + 1][px] - hm[py - 1][px])
-        dxx = 0.25 * (hm[py][px + 2] - 2 * hm[py][px] + hm[py][px - 2])
-        dxy = 0.25 * (hm[py + 1][px + 1] - hm[py - 1][px + 1] - hm[py + 1][px - 1] +
-                      hm[py - 1][px - 1])
-        dyy = 0.25 * (hm[py + 2][px] - 2 * hm[py][px] + hm[py - 2][px])
+        dx = F64(0.5) * (hm[py][px + 1] - hm[py][px - 1])
+        dy = F64(0.5) * (hm[py + 1][px] - hm[py - 1][px])
+        dxx = F64(0.25) * (hm[py][px + 2] - F64(2) * hm[py][px] + hm[py][px - 2])
+        dxy = F64(0.25) * (hm[py + 1][px + 1] - hm[py - 1][px + 1] - hm[py + 1][px - 1] +
+                           hm[py - 1][px - 1])
+        dyy = F64(0.25) * (hm[py + 2][px] - F64(2) * hm[py][px] + hm[py - 2][px])
         derivative = np.array([[dx], [dy]])
         hessian = np.array([[dxx, dxy], [dxy, dyy]])
         if dxx * dyy - dxy**2 != 0:

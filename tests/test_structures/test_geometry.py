@@ -30,6 +30,23 @@ def test_affine_transform_points_and_rotate_point():
     assert_allclose(rotated, [-1, 0], atol=1e-12)
 
 
+def test_affine_transform_points_matches_legacy():
+    """0.x ``affine_transform`` (per point, float64 matrix, result stored in float32 joints)
+    and ``warp_affine_joints`` (UDP: float32 joints and matrix)."""
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        center = (rng.random(2) * 600).astype(np.float32)
+        scale = (rng.random(2) * 3 + 0.1).astype(np.float32)
+        rot = float(np.round(rng.uniform(-80, 80)))
+        joints = (rng.random((17, 2)) * 600).astype(np.float32)
+        mat = get_affine_transform(center, scale, rot, (192, 256))
+        expected = np.stack([mat @ np.array([x, y, 1.]) for x, y in joints]).astype(np.float32)
+        assert_array_equal(affine_transform_points(joints, mat).astype(np.float32), expected)
+        udp = get_warp_matrix(rot, center * 2.0, np.array([192, 256]) - 1.0, scale * 200.0)
+        expected = np.dot(np.concatenate((joints, joints[:, 0:1] * 0 + 1), axis=1), udp.T)
+        assert_array_equal(affine_transform_points(joints, udp), expected)
+
+
 @pytest.mark.parametrize('kwargs, expected', [
     (dict(rot=0), [[4, 0, -300], [0, 4, -300]]),
     (dict(rot=45), [[2.828427, 2.828427, -465.685303], [-2.828427, 2.828427, 100]]),

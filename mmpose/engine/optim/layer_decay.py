@@ -51,6 +51,8 @@ class LayerDecayOptimWrapperConstructor(DefaultOptimWrapperConstructor):
         self.num_layers = int(paramwise_cfg['num_layers'])
         self.layer_decay_rate = float(paramwise_cfg['layer_decay_rate'])
         super().__init__(optim_wrapper_cfg, None)
+        # non-empty paramwise_cfg makes the base class call add_params
+        self.paramwise_cfg = paramwise_cfg
 
     def add_params(self, params: list[dict], module: nn.Module, **kwargs) -> None:
         groups: dict[tuple[int, bool], dict] = {}

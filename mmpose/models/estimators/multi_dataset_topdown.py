@@ -75,7 +75,9 @@ class MultiDatasetTopdown(BaseModel):
                  pretrained: str | None = None,
                  multihead_pretrained: str | None = None,
                  data_preprocessor: dict | None = None) -> None:
-        super().__init__(data_preprocessor=data_preprocessor or dict(type='PoseDataPreprocessor'))
+        # built from this package's registry (BaseModel would look in mmengine's root only)
+        super().__init__(data_preprocessor=MODELS.build(
+            data_preprocessor or dict(type='PoseDataPreprocessor')))
         if isinstance(datasets, str) or not datasets:
             raise ValueError(f'datasets must be a non-empty sequence of names, got {datasets!r}')
         if loss_normalization not in _LOSS_NORMS:
@@ -231,7 +233,8 @@ class MultiDatasetTopdown(BaseModel):
             if flip:
                 n = len(pos)
                 flip_idx = data_samples[int(pos[0])]['flip_indices']
-                flipped = flip_heatmaps(heatmaps[n:], flip_idx, shift=self.test_cfg['shift_heatmap'])
+                flipped = flip_heatmaps(heatmaps[n:], flip_idx,
+                                        shift=self.test_cfg['shift_heatmap'])
                 heatmaps = (heatmaps[:n] + flipped) * 0.5
             self._decode_into(results, pos.tolist(), heatmaps.cpu().numpy(), data_samples)
         return results
