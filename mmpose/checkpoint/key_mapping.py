@@ -46,3 +46,27 @@ def map_official_keys(state: dict, datasets: Sequence[str],
                 key = f'heads.{by_index[idx]}.{m.group(2)}'
         out[key] = value
     return out
+
+
+# The dataset order of the released ViTPose+ / PoseBH checkpoints (their ``dataset_idx``), a
+# fact of those files' format: expert e and head index e serve this dataset.
+VITPOSE_PLUS_DATASETS = ('coco', 'aic', 'mpii', 'ap10k', 'apt36k', 'coco_wholebody')
+
+
+def infer_datasets(state: dict) -> tuple[tuple[str, ...], dict[str, int]]:
+    """Dataset names and expert map of a checkpoint without a config.
+
+    Our checkpoints name their heads (``heads.<name>``); official ones are positional and follow
+    :data:`VITPOSE_PLUS_DATASETS`.
+    """
+    named = sorted({k.split('.')[1] for k in state if k.startswith('heads.')})
+    if named:
+        raise KeyError(f'checkpoint has named heads {named} but no expert map; give --config '
+                       '(the training config) so each dataset finds its expert')
+    assoc = {int(m.group(1)) for k in state if (m := _ASSOC.match(k))}
+    count = 1 + (max(assoc) + 1 if assoc else 0)
+    if count > len(VITPOSE_PLUS_DATASETS):
+        raise KeyError(f'checkpoint has {count} heads; the released layout has at most '
+                       f'{len(VITPOSE_PLUS_DATASETS)}: give --config')
+    names = VITPOSE_PLUS_DATASETS[:count]
+    return names, {n: i for i, n in enumerate(names)}

@@ -110,5 +110,5 @@ def test_unknown_dataset_and_bad_config():
 
 
 def test_aliases_resolve():
-    for name in ('TopDown', 'TopDownMoE', 'MultiDatasetTopdown'):
+    for name in ('TopDown', 'TopDownMoE', 'TopDownProto', 'TopDownMoEProto', 'MultiDatasetTopdown'):
         assert MODELS.get(name) is MultiDatasetTopdown

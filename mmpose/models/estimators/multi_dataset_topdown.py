@@ -52,6 +52,9 @@ class MultiDatasetTopdown(BaseModel):
         loss_normalization: ``'batch_share'`` (default): each dataset's mean loss is scaled by
             its share of the batch, which is the effective weighting of ViTPose+ (its masked
             loss averages over the whole batch); ``'dataset_mean'``: plain per-dataset means.
+        proto_head: Optional keypoint-prototype head (PoseBH). It receives the dataset names and
+            keypoint counts (in ``datasets`` order) and adds its losses in training; it is not
+            used for prediction.
         train_cfg: Unused; kept for config compatibility (must be empty).
         test_cfg: ``flip_test``, ``shift_heatmap``, ``use_udp``, ``post_process``
             (``'default'``, ``'unbiased'`` or None), ``modulate_kernel``, ``target_type``.
@@ -70,6 +73,7 @@ class MultiDatasetTopdown(BaseModel):
                  dataset_to_expert: dict[str, int] | None = None,
                  loss: dict | None = None,
                  loss_normalization: str = 'batch_share',
+                 proto_head: dict | None = None,
                  train_cfg: dict | None = None,
                  test_cfg: dict | None = None,
                  pretrained: str | None = None,
@@ -91,6 +95,11 @@ class MultiDatasetTopdown(BaseModel):
         self.backbone = MODELS.build(backbone)
         self.heads = nn.ModuleDict({
             name: MODELS.build(self._head_cfg(keypoint_head, name)) for name in self.datasets})
+        self.proto_head = None
+        if proto_head is not None:
+            self.proto_head = MODELS.build(dict(
+                proto_head, datasets=self.datasets,
+                num_keypoints=[self.num_keypoints[n] for n in self.datasets]))
         self.loss_module = MODELS.build(loss or dict(type='JointsMSELoss', use_target_weight=True))
         self.loss_normalization = loss_normalization
         self.pretrained = pretrained
@@ -151,6 +160,8 @@ class MultiDatasetTopdown(BaseModel):
         self.backbone.init_weights()
         for head in self.heads.values():
             head.init_weights()
+        if self.proto_head is not None:
+            self.proto_head.init_weights()
         if self.pretrained:
             load_backbone_weights(self.backbone, self.pretrained)
         if self.multihead_pretrained:
@@ -200,13 +211,15 @@ class MultiDatasetTopdown(BaseModel):
         names = [s['dataset_name'] for s in data_samples]
         feats = self.backbone(inputs, self._expert_idx(names, inputs.device))
         batch = len(names)
-        losses = {}
+        losses, preds = {}, {}
         for name, t in targets.items():
-            pred = self.heads[name](feats.index_select(0, t['index']))
+            preds[name] = pred = self.heads[name](feats.index_select(0, t['index']))
             loss = self.loss_module(pred, t['heatmaps'], t['keypoint_weights'])
             if self.loss_normalization == 'batch_share':
                 loss = loss * (len(t['index']) / batch)
             losses[f'loss_{name}'] = loss
+        if self.proto_head is not None:
+            losses.update(self.proto_head.loss(feats, names, targets, preds, self.heads))
         return losses
 
     @torch.no_grad()
