@@ -1,54 +1,44 @@
-# The embedded default: a tiny ViTPose on procedurally drawn figures (tools/dataset/
-# make_synthetic.py). Trains in a few minutes on 2 CPU cores; scripts/quickstart.sh runs it.
-_base_ = [
-    '../_base_/default_runtime.py',
-    '../_base_/datasets/coco.py',
-]
+# The embedded default: a tiny ViTPose on procedurally drawn figures in COCO format
+# (tools/dataset/make_synthetic.py --format coco --out data/synthetic_coco). Trains in a few
+# minutes on 2 CPU cores; scripts/quickstart.sh runs it.
+_base_ = ['../_base_/default_runtime.py', '../_base_/datasets/topdown_loaders.py']
 data_root = 'data/synthetic_coco/'
 input_size = (128, 160)  # (w, h)
 heatmap_size = (32, 40)
 embed_dim = 128
-codec = dict(type='UDPHeatmap', input_size=input_size, heatmap_size=heatmap_size, sigma=2)
 
 model = dict(
     type='TopDown',
     datasets=('coco', ),
     backbone=dict(type='ViT', img_size=(input_size[1], input_size[0]), patch_size=16,
-                  embed_dim=embed_dim, depth=4, num_heads=4, mlp_ratio=2, qkv_bias=True,
-                  drop_path_rate=0.0),
-    keypoint_head=dict(type='HeatmapHead', in_channels=embed_dim, num_deconv_layers=2,
+                  embed_dim=embed_dim, depth=4, num_heads=4, mlp_ratio=2, qkv_bias=True),
+    keypoint_head=dict(type='HeatmapHead', in_channels=embed_dim,
                        num_deconv_filters=(64, 64), num_deconv_kernels=(4, 4)),
-    # the synthetic figures colour left and right limbs differently, so no flip augmentation
-    # and no flip test
+    # the synthetic figures colour left and right limbs differently: no flip augmentation and
+    # no flip test
     test_cfg=dict(flip_test=False, use_udp=True, shift_heatmap=False))
 
-train_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='TopdownRandomShiftCenter', shift_factor=0.1, prob=0.3),
-    dict(type='TopdownRandomScaleRotation', rot_factor=20, scale_factor=0.25, rot_prob=0.5),
-    dict(type='TopdownAffine', input_size=input_size, use_udp=True),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='PackPoseInputs'),
-]
-val_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='TopdownAffine', input_size=input_size, use_udp=True),
-    dict(type='PackPoseInputs'),
-]
 train_dataloader = dict(
-    batch_size=32, num_workers=2, persistent_workers=True, pin_memory=False,
-    dataset=dict(ann_file=data_root + 'annotations/person_keypoints_train2017.json',
-                 img_prefix=data_root + 'train2017/', image_size=input_size,
-                 pipeline=train_pipeline))
+    batch_size=32, num_workers=1,
+    dataset=dict(
+        type='CocoStyleDataset', dataset_name='coco', image_size=input_size,
+        ann_file=data_root + 'annotations/person_keypoints_train2017.json',
+        img_prefix=data_root + 'train2017/',
+        pipeline=[dict(type='TopdownTrainPipeline', input_size=input_size,
+                       heatmap_size=heatmap_size, flip_prob=0., rot_factor=20,
+                       scale_factor=0.25, half_body=False)]))
 val_dataloader = dict(
-    batch_size=64, num_workers=2, persistent_workers=True, pin_memory=False,
-    dataset=dict(ann_file=data_root + 'annotations/person_keypoints_val2017.json',
-                 img_prefix=data_root + 'val2017/', image_size=input_size,
-                 bbox_file=data_root
-                 + 'person_detection_results/COCO_val2017_detections_AP_H_56_person.json',
-                 pipeline=val_pipeline))
+    batch_size=64, num_workers=1,
+    dataset=dict(
+        type='CocoStyleDataset', dataset_name='coco', image_size=input_size, test_mode=True,
+        ann_file=data_root + 'annotations/person_keypoints_val2017.json',
+        img_prefix=data_root + 'val2017/', use_gt_bbox=False,
+        bbox_file=data_root
+        + 'person_detection_results/COCO_val2017_detections_AP_H_56_person.json',
+        pipeline=[dict(type='TopdownTestPipeline', input_size=input_size)]))
 test_dataloader = val_dataloader
-val_evaluator = dict(ann_file=data_root + 'annotations/person_keypoints_val2017.json')
+val_evaluator = dict(type='CocoMetric',
+                     ann_file=data_root + 'annotations/person_keypoints_val2017.json')
 test_evaluator = val_evaluator
 
 max_epochs = 30

@@ -24,11 +24,14 @@ def map_official_keys(state: dict, datasets: Sequence[str],
                       dataset_to_expert: dict[str, int] | None) -> dict:
     """Rename official head keys to ``heads.<name>.*``; other keys pass through.
 
+    Associate heads of datasets the model does not serve are dropped with a log line: the
+    per-dataset files of the original ``model_split.py`` keep every other head.
+
     Raises:
-        KeyError: A positional head has no dataset with that index in the model.
+        KeyError: ``keypoint_head`` has no dataset with index 0 in the model.
     """
     by_index = dataset_by_index(datasets, dataset_to_expert)
-    out = {}
+    out, dropped = {}, set()
     for key, value in state.items():
         if key.startswith('keypoint_head.'):
             if 0 not in by_index:
@@ -40,11 +43,14 @@ def map_official_keys(state: dict, datasets: Sequence[str],
             if m:
                 idx = int(m.group(1)) + 1
                 if idx not in by_index:
-                    raise KeyError(f'checkpoint key {key!r} is the head of dataset index {idx}, '
-                                   f'but the model has no dataset with that index '
-                                   f'(datasets={tuple(datasets)})')
+                    dropped.add(idx)
+                    continue
                 key = f'heads.{by_index[idx]}.{m.group(2)}'
         out[key] = value
+    if dropped:
+        from mmengine.logging import print_log
+        print_log(f'checkpoint heads of dataset indices {sorted(dropped)} are not served by this '
+                  f'model (datasets={tuple(datasets)}): not loaded', logger='current')
     return out
 
 

@@ -13,6 +13,7 @@ import torch
 from mmengine.logging import print_log
 from torch import nn
 
+from .convert import drop_prototypes, num_experts
 from .io import extract_state_dict, load_file
 from .key_mapping import map_official_keys
 
@@ -100,12 +101,58 @@ def load_state_dict_checked(module: nn.Module, state: Mapping[str, torch.Tensor]
     return report
 
 
+def _drop_merged_experts(state: dict, model: nn.Module, path: str) -> dict:
+    """A plain-ViT model may load an MoE file only if the experts are already merged into
+    ``fc2`` (files of the original ``model_split.py`` keep the expert tensors)."""
+    if not num_experts(state) or any('.experts.' in k for k in model.state_dict()):
+        return state
+    key = next(k for k in state if k.endswith('blocks.0.mlp.fc2.weight'))
+    if state[key].shape[0] < model.state_dict()[key].shape[0]:
+        raise ValueError(f'{path!r} is an unsplit multi-dataset (MoE) checkpoint and this model '
+                         'has a plain ViT backbone: split it first with '
+                         f'`python tools/model_split.py --source {path}` and load the file of '
+                         'the dataset you want')
+    print_log(f'{path}: ignoring expert tensors (already merged into fc2)', logger='current')
+    return {k: v for k, v in state.items() if '.experts.' not in k}
+
+
+def _transfer_heads(state: dict, model: nn.Module, path: str) -> tuple[dict, dict]:
+    """Start a new keypoint set from a single-dataset checkpoint: its head initialises the
+    model's head (final layer excepted), its prototype banks are dropped."""
+    src = sorted({k.split('.')[1] for k in state if k.startswith('heads.')})
+    if len(src) != 1 or len(model.datasets) != 1:
+        raise ValueError(f'transfer needs a single-dataset checkpoint and model; {path!r} has '
+                         f'heads {src}, the model serves {model.datasets} (split the '
+                         'checkpoint with tools/model_split.py first)')
+    dst = model.datasets[0]
+    out = {}
+    for k, v in drop_prototypes(state).items():
+        if k.startswith(f'heads.{src[0]}.'):
+            k = f'heads.{dst}.' + k[len(f'heads.{src[0]}.'):]
+            if 'final_layer' in k and v.shape != model.state_dict()[k].shape:
+                continue
+        out[k] = v
+    reasons = {f'heads.{dst}.final_layer.*': 'transfer: new keypoint set, final layer re-initialised',
+               'proto_head.*prototype*': 'transfer: prototype banks are re-learned'}
+    return out, reasons
+
+
 def load_model_weights(model: nn.Module, path: str,
                        allow_missing: Mapping[str, str] | None = None,
-                       allow_unexpected: Mapping[str, str] | None = None) -> dict:
-    """Load a whole-model checkpoint (ours, or an official ViTPose/ViTPose+/PoseBH file)."""
+                       allow_unexpected: Mapping[str, str] | None = None,
+                       transfer: bool = False) -> dict:
+    """Load a whole-model checkpoint (ours, or an official ViTPose/ViTPose+/PoseBH file).
+
+    Args:
+        transfer: Initialise a model of another keypoint set (see ``_transfer_heads``).
+    """
     state = extract_state_dict(load_file(path))
     state = map_official_keys(state, model.datasets, model.dataset_to_expert)
+    state = _drop_merged_experts(state, model, path)
+    allow_missing = dict(allow_missing or {})
+    if transfer:
+        state, reasons = _transfer_heads(state, model, path)
+        allow_missing.update(reasons)
     return load_state_dict_checked(model, state, path, allow_missing, allow_unexpected)
 
 

@@ -110,7 +110,9 @@ class BaseTopdownDataset(BaseDataset):
 
     def make_record(self, *, img_path: str, img_id: int, bbox_id: int, bbox: np.ndarray,
                     keypoints: np.ndarray, keypoints_visible: np.ndarray, bbox_score: float = 1.,
-                    padding: float | None = None, **extra) -> dict:
+                    padding: float | None = None,
+                    center_scale: tuple[np.ndarray, np.ndarray] | None = None,
+                    **extra) -> dict:
         """One person record with the box turned into center/scale (0.x conventions).
 
         Args:
@@ -118,10 +120,15 @@ class BaseTopdownDataset(BaseDataset):
             keypoints: (K, 2) image pixels.
             keypoints_visible: (K,) in [0, 1].
             padding: Box padding; the dataset default when None.
+            center_scale: ``(center (2,), scale (2,))`` given by the annotation (MPII), used
+                as is instead of being derived from ``bbox``.
         """
-        aspect = float(self.image_size[0] / self.image_size[1])
-        center, scale = bbox_xywh2cs(np.asarray(bbox, np.float32), aspect,
-                                     self.bbox_padding if padding is None else padding)
+        if center_scale is None:
+            aspect = float(self.image_size[0] / self.image_size[1])
+            center, scale = bbox_xywh2cs(np.asarray(bbox, np.float64), aspect,
+                                         self.bbox_padding if padding is None else padding)
+        else:
+            center, scale = (np.asarray(v, np.float32) for v in center_scale)
         return dict(img_path=img_path, img_id=int(img_id), bbox_id=int(bbox_id),
                     bbox=np.asarray(bbox, np.float32), bbox_score=float(bbox_score),
                     center=center.astype(np.float32), scale=scale.astype(np.float32),

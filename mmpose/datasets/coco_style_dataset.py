@@ -118,7 +118,7 @@ class CocoStyleDataset(BaseTopdownDataset):
         vis = np.minimum(1, vis) if self.visibility == 'clip' else (vis > 0).astype(np.float32)
         return self.make_record(
             img_path=osp.join(self.img_prefix, img['file_name']), img_id=img['id'],
-            bbox_id=bbox_id, bbox=np.array([x1, y1, x2 - x1, y2 - y1], np.float32),
+            bbox_id=bbox_id, bbox=np.array([x1, y1, x2 - x1, y2 - y1], np.float64),
             keypoints=kpts[:, :2], keypoints_visible=vis, id=ann.get('id', -1),
             category_id=int(ann.get('category_id', 1)))
 
@@ -138,7 +138,7 @@ class CocoStyleDataset(BaseTopdownDataset):
             # bbox_id is a running index over detections (unique per image, as in mmpose 0.24)
             records.append(self.make_record(
                 img_path=osp.join(self.img_prefix, img['file_name']), img_id=img['id'],
-                bbox_id=len(records), bbox=np.asarray(det['bbox'][:4], np.float32),
+                bbox_id=len(records), bbox=np.asarray(det['bbox'][:4], np.float64),
                 bbox_score=float(det['score']), keypoints=np.zeros((k, 2), np.float32),
                 keypoints_visible=np.ones(k, np.float32), id=-1, category_id=1))
         return records

@@ -155,3 +155,33 @@ def test_atomic_save_leaves_no_partial_file(tmp_path, monkeypatch):
         save_checkpoint({'a': torch.ones(2)}, str(path))
     assert sorted(p.name for p in tmp_path.iterdir()) == ['ck.pth']
     assert torch.load(path)['a'].sum() == 0
+
+
+def test_transfer_from_split_checkpoint_and_unsplit_error(tmp_path):
+    moe = build()
+    state = extract_dataset_model(moe.state_dict(), 'coco', moe.dataset_to_expert)
+    torch.save({'state_dict': state}, tmp_path / 'coco.pth')
+    target = build(moe=False, datasets=('mpii',))
+    before = target.state_dict()['heads.mpii.final_layer.weight'].clone()
+    load_model_weights(target, str(tmp_path / 'coco.pth'), transfer=True)
+    st = target.state_dict()
+    torch.testing.assert_close(st['heads.mpii.deconv_layers.0.weight'],
+                               state['heads.coco.deconv_layers.0.weight'])
+    torch.testing.assert_close(st['heads.mpii.final_layer.weight'], before)  # 17 -> 16: fresh
+    torch.save({'state_dict': moe.state_dict()}, tmp_path / 'moe.pth')
+    with pytest.raises(ValueError, match='model_split.py'):
+        load_model_weights(build(moe=False, datasets=('coco',)), str(tmp_path / 'moe.pth'))
+
+
+def test_original_split_file_with_leftover_experts_and_heads_loads(tmp_path):
+    """Files of the original model_split.py: fc2 merged, experts and other heads still there."""
+    moe = build()
+    merged = merge_expert_into_ffn(moe.state_dict(), 0)
+    full = dict(moe.state_dict())
+    full.update({k: v for k, v in merged.items() if '.fc2.' in k})
+    legacy = official_layout(full, NAMES)
+    torch.save({'state_dict': legacy}, tmp_path / 'coco.pth')
+    plain = build(moe=False, datasets=('coco',))
+    load_model_weights(plain, str(tmp_path / 'coco.pth'))
+    x = torch.randn(1, 3, *IMG)
+    np.testing.assert_allclose(predict(plain, 'coco', x), predict(moe, 'coco', x), atol=1e-3)

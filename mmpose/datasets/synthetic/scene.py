@@ -5,7 +5,7 @@ occluder covers it, 0 (and coordinates (0, 0) in COCO-style files) where it is o
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -121,10 +121,9 @@ def render_scene(meta: DatasetMeta, rng: np.random.Generator, image_size: tuple[
     for i, mirror in enumerate(mirrors):
         small = rng.random() < cfg.small_prob
         size = rng.uniform(*(cfg.small_range if small else cfg.size_range)) * height
-        cx = (i + 0.5 + rng.uniform(-0.3, 0.3)) / len(mirrors) * width
-        slack = max(0.0, (height - size) / 2) + 0.1 * size  # allow some truncation
-        cy = height / 2 + rng.uniform(-1, 1) * slack
-        figures.append(place(size, cx, cy, mirror))
+        cx = (i + 0.5 + rng.uniform(-0.3, 0.3)) / len(mirrors) * width  # one slot per figure
+        fig = place(size, cx, height / 2, mirror)
+        figures.append(_shift_inside(fig, rng, width, height))
     order = rng.permutation(len(figures))  # drawing order: later figures occlude earlier ones
     for rank in order:
         draw_figure(image, idmap, figures[rank], template.limbs, _limb_color(rng), int(rank) + 1)
@@ -146,6 +145,21 @@ def render_scene(meta: DatasetMeta, rng: np.random.Generator, image_size: tuple[
             keypoints=fig.keypoints, visibility=np.zeros(len(fig.keypoints), np.int64),
             bbox=_figure_box(fig, width, height), labelled=False, mirrored=fig.mirrored))
     return scene
+
+
+def _shift_inside(fig: Figure, rng: np.random.Generator, width: int, height: int,
+                  truncation: float = 0.1) -> Figure:
+    """Move a figure so that at most ``truncation`` of its extent leaves the image on any side;
+    vertically it lands anywhere in that range, horizontally it stays as close to its slot as
+    the range allows."""
+    lo, hi = fig.keypoints.min(0), fig.keypoints.max(0)
+    extent = hi - lo
+    low = -lo - truncation * extent  # shifts that keep the figure within the allowance
+    high = np.array([width - 1, height - 1]) - hi + truncation * extent
+    shift = np.zeros(2)
+    shift[0] = np.clip(0.0, low[0], high[0]) if low[0] <= high[0] else (low[0] + high[0]) / 2
+    shift[1] = rng.uniform(low[1], high[1]) if low[1] <= high[1] else (low[1] + high[1]) / 2
+    return replace(fig, keypoints=fig.keypoints + np.round(shift))
 
 
 def _limb_color(rng: np.random.Generator) -> tuple[int, int, int]:

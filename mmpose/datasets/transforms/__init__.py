@@ -1,9 +1,11 @@
 """Data transforms (registered in ``mmpose.registry.TRANSFORMS``)."""
 from .formatting import PackPoseInputs
 from .loading import LoadImage
+from .presets import TopdownTestPipeline, TopdownTrainPipeline
 from .target import GenerateTarget
 from .topdown_transforms import (TopdownAffine, TopdownHalfBody, TopdownRandomFlip,
                                  TopdownRandomScaleRotation, TopdownRandomShiftCenter)
 
 __all__ = ['LoadImage', 'TopdownRandomShiftCenter', 'TopdownRandomFlip', 'TopdownHalfBody',
-           'TopdownRandomScaleRotation', 'TopdownAffine', 'GenerateTarget', 'PackPoseInputs']
+           'TopdownRandomScaleRotation', 'TopdownAffine', 'GenerateTarget', 'PackPoseInputs',
+           'TopdownTrainPipeline', 'TopdownTestPipeline']

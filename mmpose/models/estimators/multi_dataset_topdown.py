@@ -55,6 +55,12 @@ class MultiDatasetTopdown(BaseModel):
         proto_head: Optional keypoint-prototype head (PoseBH). It receives the dataset names and
             keypoint counts (in ``datasets`` order) and adds its losses in training; it is not
             used for prediction.
+        dataset_aliases: ``{dataset: served_by}``: samples of ``dataset`` use the expert and
+            head of ``served_by`` (e.g. ``{'ochuman': 'coco'}`` to test a COCO model on
+            OCHuman, which shares COCO's keypoints).
+        transfer_head: ``multihead_pretrained`` is a single-dataset model of *other* keypoints
+            (transfer learning): its head initialises this model's head except the final
+            layer, and its prototype banks (if any) are not loaded.
         train_cfg: Unused; kept for config compatibility (must be empty).
         test_cfg: ``flip_test``, ``shift_heatmap``, ``use_udp``, ``post_process``
             (``'default'``, ``'unbiased'`` or None), ``modulate_kernel``, ``target_type``.
@@ -74,6 +80,8 @@ class MultiDatasetTopdown(BaseModel):
                  loss: dict | None = None,
                  loss_normalization: str = 'batch_share',
                  proto_head: dict | None = None,
+                 dataset_aliases: dict[str, str] | None = None,
+                 transfer_head: bool = False,
                  train_cfg: dict | None = None,
                  test_cfg: dict | None = None,
                  pretrained: str | None = None,
@@ -90,6 +98,12 @@ class MultiDatasetTopdown(BaseModel):
         _check_keys(train_cfg, {}, 'model.train_cfg')
         self.test_cfg = _check_keys(test_cfg, _TEST_CFG_DEFAULTS, 'model.test_cfg')
         self.datasets = tuple(datasets)
+        self.dataset_aliases = dict(dataset_aliases or {})
+        bad = {a: b for a, b in self.dataset_aliases.items() if b not in self.datasets}
+        if bad:
+            raise ValueError(f'dataset_aliases must point at served datasets {self.datasets}; '
+                             f'got {bad}')
+        self.transfer_head = transfer_head
         self.num_keypoints = self._resolve_num_keypoints(num_keypoints)
         self.dataset_to_expert = self._resolve_experts(backbone, dataset_to_expert)
         self.backbone = MODELS.build(backbone)
@@ -165,9 +179,14 @@ class MultiDatasetTopdown(BaseModel):
         if self.pretrained:
             load_backbone_weights(self.backbone, self.pretrained)
         if self.multihead_pretrained:
-            load_model_weights(self, self.multihead_pretrained)
+            load_model_weights(self, self.multihead_pretrained, transfer=self.transfer_head)
 
     # ---- forward ----------------------------------------------------------------------------
+    def _serving(self, data_samples: Sequence[dict]) -> list[str]:
+        """The dataset whose head/expert serves each sample."""
+        return [self.dataset_aliases.get(s['dataset_name'], s['dataset_name'])
+                for s in data_samples]
+
     def _expert_idx(self, names: Sequence[str], device: torch.device) -> Tensor | None:
         unknown = sorted(set(names) - set(self.datasets))
         if unknown:
@@ -193,7 +212,7 @@ class MultiDatasetTopdown(BaseModel):
         if mode == 'predict':
             return self.predict(inputs, data_samples)
         if mode == 'tensor':
-            names = [s['dataset_name'] for s in data_samples]
+            names = self._serving(data_samples)
             feats = self.backbone(inputs, self._expert_idx(names, inputs.device))
             return {n: self.heads[n](feats[self._positions(names, n, feats.device)])
                     for n in dict.fromkeys(names)}
@@ -208,12 +227,13 @@ class MultiDatasetTopdown(BaseModel):
         """Per-dataset heatmap losses ``loss_<name>`` (normalisation: see the class doc)."""
         if not targets:
             raise ValueError('training batch has no targets; is GenerateTarget in the pipeline?')
-        names = [s['dataset_name'] for s in data_samples]
+        names = self._serving(data_samples)
         feats = self.backbone(inputs, self._expert_idx(names, inputs.device))
         batch = len(names)
         losses, preds = {}, {}
         for name, t in targets.items():
-            preds[name] = pred = self.heads[name](feats.index_select(0, t['index']))
+            head = self.heads[self.dataset_aliases.get(name, name)]
+            preds[name] = pred = head(feats.index_select(0, t['index']))
             loss = self.loss_module(pred, t['heatmaps'], t['keypoint_weights'])
             if self.loss_normalization == 'batch_share':
                 loss = loss * (len(t['index']) / batch)
@@ -230,7 +250,7 @@ class MultiDatasetTopdown(BaseModel):
             One dict per sample: ``pred_keypoints`` (K, 2), ``pred_scores`` (K,) and the sample's
             box metadata (``img_id``, ``bbox_id``, ``bbox_score``, ``area``, ...).
         """
-        names = [s['dataset_name'] for s in data_samples]
+        names = self._serving(data_samples)
         batch = len(names)
         flip = self.test_cfg['flip_test']
         expert = self._expert_idx(names, inputs.device)
