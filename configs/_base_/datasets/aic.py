@@ -11,5 +11,5 @@ aic_val = dict(
     img_prefix=aic_root
     + 'ai_challenger_keypoint_validation_20170911/keypoint_validation_images_20170911/',
     pipeline=[dict(type='TopdownTestPipeline', udp=True)])
-aic_metric = dict(type='CocoMetric', metainfo='aic', use_area=False,
+aic_metric = dict(type='CocoMetric', metainfo='aic', prefix='aic', use_area=False,
                   ann_file=aic_root + 'annotations/aic_val.json')

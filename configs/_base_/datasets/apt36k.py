@@ -8,5 +8,5 @@ apt36k_test = dict(
     type='CocoStyleDataset', dataset_name='apt36k', gt_bbox_only=True, test_mode=True,
     ann_file=apt36k_root + 'annotations/apt36k_test.json', img_prefix=apt36k_root + 'images/',
     pipeline=[dict(type='TopdownTestPipeline', udp=True)])
-apt36k_metric = dict(type='CocoMetric', metainfo='apt36k',
+apt36k_metric = dict(type='CocoMetric', metainfo='apt36k', prefix='apt36k',
                      ann_file=apt36k_root + 'annotations/apt36k_test.json')

@@ -14,5 +14,6 @@ coco_val = dict(
     bbox_file=coco_root + 'person_detection_results/COCO_val2017_detections_AP_H_56_person.json',
     det_bbox_thr=0.0, pipeline=[dict(type='TopdownTestPipeline', udp=True)])
 coco_metric = dict(
-    type='CocoMetric', ann_file=coco_root + 'annotations/person_keypoints_val2017.json',
+    type='CocoMetric', prefix='coco',
+    ann_file=coco_root + 'annotations/person_keypoints_val2017.json',
     nms_mode='oks_nms', nms_thr=0.9, keypoint_score_thr=0.2)

@@ -14,5 +14,5 @@ wholebody_val = dict(
     bbox_file=wholebody_root
     + 'person_detection_results/COCO_val2017_detections_AP_H_56_person.json',
     pipeline=[dict(type='TopdownTestPipeline', udp=True)])
-wholebody_metric = dict(type='CocoWholeBodyMetric',
+wholebody_metric = dict(type='CocoWholeBodyMetric', prefix='coco_wholebody',
                         ann_file=wholebody_root + 'annotations/coco_wholebody_val_v1.0.json')

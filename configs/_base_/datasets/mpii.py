@@ -8,4 +8,4 @@ mpii_val = dict(
     type='MpiiDataset', dataset_name='mpii', test_mode=True,
     ann_file=mpii_root + 'annotations/mpii_val.json', img_prefix=mpii_root + 'images/',
     pipeline=[dict(type='TopdownTestPipeline', udp=True)])
-mpii_metric = dict(type='MpiiPCKhMetric', gt_file=mpii_root + 'annotations/mpii_gt_val.mat')
+mpii_metric = dict(type='MpiiPCKhMetric', prefix='mpii', gt_file=mpii_root + 'annotations/mpii_gt_val.mat')

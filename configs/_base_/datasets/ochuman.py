@@ -8,5 +8,8 @@ ochuman_test = dict(
     ochuman_val,
     ann_file=ochuman_root + 'annotations/ochuman_coco_format_test_range_0.00_1.00.json')
 ochuman_metric = dict(
-    type='CocoMetric', metainfo='ochuman',
+    type='CocoMetric', metainfo='ochuman', prefix='ochuman',
     ann_file=ochuman_root + 'annotations/ochuman_coco_format_test_range_0.00_1.00.json')
+ochuman_val_metric = dict(
+    ochuman_metric,
+    ann_file=ochuman_root + 'annotations/ochuman_coco_format_val_range_0.00_1.00.json')

@@ -9,7 +9,7 @@ from mmpose.registry import TRANSFORMS
 from .topdown_transforms import PIXEL_STD
 
 META_KEYS = ('img_path', 'img_id', 'bbox_id', 'bbox_score', 'center', 'scale', 'category_id',
-             'dataset_name', 'flip_indices', 'id')
+             'dataset_name', 'flip_indices', 'id', 'bbox', 'gt_keypoints', 'gt_keypoints_visible')
 
 
 @TRANSFORMS.register_module()

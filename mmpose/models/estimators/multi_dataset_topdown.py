@@ -25,7 +25,7 @@ _TEST_CFG_DEFAULTS = dict(flip_test=True, shift_heatmap=False, use_udp=False,
                           target_type='GaussianHeatmap')
 _LOSS_NORMS = ('batch_share', 'dataset_mean')
 _PASS_KEYS = ('img_id', 'bbox_id', 'bbox_score', 'area', 'center', 'scale', 'category_id',
-              'dataset_name', 'img_path', 'id')
+              'dataset_name', 'img_path', 'id', 'bbox', 'gt_keypoints', 'gt_keypoints_visible')
 
 
 def _check_keys(cfg: dict | None, allowed: dict, what: str) -> dict:

@@ -142,8 +142,9 @@ def make_pseudo_targets(head_hm: Tensor, proto_hm: Tensor, valid: Tensor, sigma:
         ``heatmaps`` (N, K, H, W) (zero where not valid) and ``weights`` (N, K).
     """
     n, k, h, w = head_hm.shape
-    p_a, s_a = refine_dark_udp(head_hm[valid].float(), kernel)
-    p_r, s_r = refine_dark_udp(proto_hm[valid].float(), kernel)
+    with torch.autocast(head_hm.device.type, enabled=False):  # the blur must stay fp32
+        p_a, s_a = refine_dark_udp(head_hm[valid].float(), kernel)
+        p_r, s_r = refine_dark_udp(proto_hm[valid].float(), kernel)
     pseudo = (s_a[:, None] * p_a + s_r[:, None] * p_r) / (s_a + s_r).clamp_min(1e-4)[:, None]
     heatmaps = head_hm.new_zeros(n, k, h, w, dtype=torch.float32)
     weights = head_hm.new_zeros(n, k, dtype=torch.float32)

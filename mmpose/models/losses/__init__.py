@@ -1,4 +1,5 @@
 """Training losses."""
 from .joints_mse_loss import JointsMSELoss
+from .proto_losses import PixelPrototypeCELoss
 
-__all__ = ['JointsMSELoss']
+__all__ = ['JointsMSELoss', 'PixelPrototypeCELoss']

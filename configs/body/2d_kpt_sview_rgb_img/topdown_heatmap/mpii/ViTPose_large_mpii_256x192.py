@@ -1,0 +1,4 @@
+# ViTPose-L on MPII (GT boxes, PCKh).
+_base_ = ['./ViTPose_base_mpii_256x192.py', '../../../../_base_/models/vit_sizes.py']
+model = {{_base_.vit_large}}
+optim_wrapper = {{_base_.vit_large_optim}}

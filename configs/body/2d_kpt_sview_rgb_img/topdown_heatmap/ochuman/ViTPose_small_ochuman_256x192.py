@@ -1,0 +1,4 @@
+# ViTPose-S on COCO, tested on OCHuman (GT boxes).
+_base_ = ['./ViTPose_base_ochuman_256x192.py', '../../../../_base_/models/vit_sizes.py']
+model = {{_base_.vit_small}}
+optim_wrapper = {{_base_.vit_small_optim}}

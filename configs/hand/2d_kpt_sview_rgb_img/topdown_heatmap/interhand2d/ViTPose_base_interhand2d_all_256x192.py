@@ -1,0 +1,15 @@
+# ViTPose-B on InterHand2.6M single hands (PCK, AUC, EPE).
+_base_ = [
+    '../../../../_base_/default_runtime.py',
+    '../../../../_base_/models/vitpose_base.py',
+    '../../../../_base_/datasets/topdown_loaders.py',
+    '../../../../_base_/datasets/interhand2d.py',
+    '../../../../_base_/schedules/vitpose_210e.py',
+]
+model = dict(datasets=('interhand2d', ))
+train_dataloader = dict(dataset={{_base_.interhand_train}})
+val_dataloader = dict(dataset={{_base_.interhand_val}})
+test_dataloader = dict(dataset={{_base_.interhand_test}})
+val_evaluator = {{_base_.interhand_metric}}
+test_evaluator = val_evaluator
+default_hooks = dict(checkpoint=dict(save_best='interhand2d/AUC'))
