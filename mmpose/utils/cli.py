@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 
 # errors that mean "the input is wrong", raised with a message that names file/key/expectation
-USER_ERRORS = (FileNotFoundError, ValueError, KeyError, TypeError)
+USER_ERRORS = (FileNotFoundError, ValueError, KeyError, TypeError, FloatingPointError)
 
 
 def run_cli(main: Callable[[], object]) -> None:

@@ -112,3 +112,36 @@ def test_unknown_dataset_and_bad_config():
 def test_aliases_resolve():
     for name in ('TopDown', 'TopDownMoE', 'TopDownProto', 'TopDownMoEProto', 'MultiDatasetTopdown'):
         assert MODELS.get(name) is MultiDatasetTopdown
+
+
+def test_dense_routing_equals_grouped():
+    grouped = tiny()
+    dense = tiny(routing='dense')
+    dense.load_state_dict(grouped.state_dict())
+    grouped.eval(), dense.eval()
+    data = grouped.data_preprocessor(batch(grouped, ['coco', 'aic', 'coco', 'mpii']), True)
+    lg = grouped(**data, mode='loss')
+    ld = dense(**data, mode='loss')
+    for k in lg:
+        torch.testing.assert_close(lg[k], ld[k], rtol=1e-5, atol=1e-7)
+    sum(lg.values()).backward()
+    sum(ld.values()).backward()
+    gd = dict(dense.named_parameters())
+    for n, p in grouped.named_parameters():
+        torch.testing.assert_close(p.grad, gd[n].grad, rtol=1e-4, atol=1e-6)
+
+
+def test_nan_loss_stops_before_the_update():
+    from mmengine.optim import OptimWrapper
+    model = tiny()
+    wrapper = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1))
+    data = batch(model, ['coco', 'aic'])
+    for s in data['data_samples']:
+        s['img_path'] = f"img_{s['img_id']}.jpg"
+    data['targets']['coco']['heatmaps'][:] = float('nan')
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    with pytest.raises(FloatingPointError, match=r"loss_coco.*img_0\.jpg"):
+        model.train_step(data, wrapper)
+    for k, v in model.state_dict().items():
+        if v.is_floating_point() and 'running' not in k:
+            torch.testing.assert_close(v, before[k])

@@ -61,6 +61,9 @@ class MultiDatasetTopdown(BaseModel):
         transfer_head: ``multihead_pretrained`` is a single-dataset model of *other* keypoints
             (transfer learning): its head initialises this model's head except the final
             layer, and its prototype banks (if any) are not loaded.
+        routing: ``'grouped'`` (default): each expert and each head computes only on its own
+            samples; ``'dense'``: the original's formulation (every expert and every head on the
+            whole batch, results masked), kept for benchmarks and equivalence tests.
         train_cfg: Unused; kept for config compatibility (must be empty).
         test_cfg: ``flip_test``, ``shift_heatmap``, ``use_udp``, ``post_process``
             (``'default'``, ``'unbiased'`` or None), ``modulate_kernel``, ``target_type``.
@@ -82,6 +85,7 @@ class MultiDatasetTopdown(BaseModel):
                  proto_head: dict | None = None,
                  dataset_aliases: dict[str, str] | None = None,
                  transfer_head: bool = False,
+                 routing: str = 'grouped',
                  train_cfg: dict | None = None,
                  test_cfg: dict | None = None,
                  pretrained: str | None = None,
@@ -104,6 +108,9 @@ class MultiDatasetTopdown(BaseModel):
             raise ValueError(f'dataset_aliases must point at served datasets {self.datasets}; '
                              f'got {bad}')
         self.transfer_head = transfer_head
+        if routing not in ('grouped', 'dense'):
+            raise ValueError(f"routing must be 'grouped' or 'dense', got {routing!r}")
+        self.routing = routing
         self.num_keypoints = self._resolve_num_keypoints(num_keypoints)
         self.dataset_to_expert = self._resolve_experts(backbone, dataset_to_expert)
         self.backbone = MODELS.build(backbone)
@@ -114,6 +121,9 @@ class MultiDatasetTopdown(BaseModel):
             self.proto_head = MODELS.build(dict(
                 proto_head, datasets=self.datasets,
                 num_keypoints=[self.num_keypoints[n] for n in self.datasets]))
+        for module in self.backbone.modules():
+            if hasattr(module, 'dense'):  # MoE FFN layers
+                module.dense = routing == 'dense'
         self.loss_module = MODELS.build(loss or dict(type='JointsMSELoss', use_target_weight=True))
         self.loss_normalization = loss_normalization
         self.pretrained = pretrained
@@ -181,6 +191,21 @@ class MultiDatasetTopdown(BaseModel):
         if self.multihead_pretrained:
             load_model_weights(self, self.multihead_pretrained, transfer=self.transfer_head)
 
+    def train_step(self, data: dict, optim_wrapper) -> dict:
+        """mmengine's step, refusing to apply a non-finite loss: the run stops with the loss
+        values and the batch's image files, before any weight is touched."""
+        with optim_wrapper.optim_context(self):
+            data = self.data_preprocessor(data, True)
+            losses = self._run_forward(data, mode='loss')
+        parsed, log_vars = self.parse_losses(losses)
+        if not torch.isfinite(parsed):
+            values = {k: float(v.detach().float().mean()) for k, v in losses.items()}
+            files = sorted({s.get('img_path', '?') for s in data['data_samples']})
+            raise FloatingPointError(f'non-finite training loss {values}; batch images: '
+                                     f'{files[:8]}{" ..." if len(files) > 8 else ""}')
+        optim_wrapper.update_params(parsed)
+        return log_vars
+
     # ---- forward ----------------------------------------------------------------------------
     def _serving(self, data_samples: Sequence[dict]) -> list[str]:
         """The dataset whose head/expert serves each sample."""
@@ -230,6 +255,8 @@ class MultiDatasetTopdown(BaseModel):
         names = self._serving(data_samples)
         feats = self.backbone(inputs, self._expert_idx(names, inputs.device))
         batch = len(names)
+        if self.routing == 'dense':
+            return self._dense_loss(feats, targets, batch)
         losses, preds = {}, {}
         for name, t in targets.items():
             head = self.heads[self.dataset_aliases.get(name, name)]
@@ -240,6 +267,21 @@ class MultiDatasetTopdown(BaseModel):
             losses[f'loss_{name}'] = loss
         if self.proto_head is not None:
             losses.update(self.proto_head.loss(feats, names, targets, preds, self.heads))
+        return losses
+
+    def _dense_loss(self, feats: Tensor, targets: dict, batch: int) -> dict:
+        """The original formulation: every head on the whole batch, targets zero-padded and
+        masked (equals ``'batch_share'`` normalisation of the grouped path)."""
+        losses = {}
+        for name in self.datasets:
+            pred = self.heads[name](feats)
+            target = pred.new_zeros(pred.shape)
+            weight = pred.new_zeros(pred.shape[:2])
+            if name in targets:
+                t = targets[name]
+                target[t['index']] = t['heatmaps']
+                weight[t['index']] = t['keypoint_weights']
+            losses[f'loss_{name}'] = self.loss_module(pred, target, weight)
         return losses
 
     @torch.no_grad()

@@ -1,0 +1,92 @@
+"""Training-step throughput of a config, grouped vs dense (original) routing, side by side.
+
+    python tools/analysis/benchmark_train.py CONFIG [--batch 32] [--steps 5] [--json out.json]
+        [--cfg-options ...] [--device cuda] [--amp bf16]
+
+Both formulations start from the same weights and see the same batches (a mix of all the
+config's datasets, random images and targets), alternating, so machine noise hits both alike.
+Prints images/s of each and their ratio; peak memory on CUDA.
+"""
+import argparse
+import json
+import time
+
+import torch
+from mmengine.config import Config, DictAction
+
+from mmpose.registry import MODELS
+
+
+def make_batch(model, batch: int, img_hw: tuple, device: str, seed: int) -> dict:
+    from mmpose.datasets.metainfo import get_metainfo
+    g = torch.Generator().manual_seed(seed)
+    names = [model.datasets[i % len(model.datasets)] for i in range(batch)]
+    hm = (img_hw[0] // 4, img_hw[1] // 4)
+    samples = [dict(dataset_name=n, flip_indices=get_metainfo(n).flip_indices) for n in names]
+    targets = {}
+    for n in model.datasets:
+        idx = [i for i, m in enumerate(names) if m == n]
+        k = model.num_keypoints[n]
+        targets[n] = dict(index=torch.tensor(idx, device=device),
+                          heatmaps=torch.rand(len(idx), k, *hm, generator=g).to(device),
+                          keypoint_weights=torch.ones(len(idx), k, device=device))
+    inputs = torch.randint(0, 256, (batch, 3, *img_hw), dtype=torch.uint8, generator=g)
+    return dict(inputs=inputs.to(device), data_samples=samples, targets=targets)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('config')
+    p.add_argument('--batch', type=int, default=32)
+    p.add_argument('--steps', type=int, default=5)
+    p.add_argument('--warmup', type=int, default=1)
+    p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    p.add_argument('--amp', choices=['none', 'bf16', 'fp16'], default='none')
+    p.add_argument('--json', help='write the figures here')
+    p.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
+    args = p.parse_args()
+    cfg = Config.fromfile(args.config)
+    cfg.merge_from_dict(args.cfg_options)
+    models = {}
+    for routing in ('grouped', 'dense'):
+        m = MODELS.build(dict(cfg.model, routing=routing, pretrained=None,
+                              multihead_pretrained=None)).to(args.device)
+        if models:
+            m.load_state_dict(models['grouped'].state_dict())
+        models[routing] = m.train()
+    img_hw = tuple(cfg.model.backbone.img_size)
+    opts = {k: torch.optim.AdamW(m.parameters(), lr=1e-4) for k, m in models.items()}
+    dtype = {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(args.amp)
+    times = {k: 0. for k in models}
+    for step in range(args.warmup + args.steps):
+        data = make_batch(models['grouped'], args.batch, img_hw, args.device, step)
+        for k, m in models.items():
+            batch = m.data_preprocessor(dict(data), True)
+            if args.device.startswith('cuda'):
+                torch.cuda.synchronize()
+            t = time.perf_counter()
+            with torch.autocast(args.device.split(':')[0], dtype=dtype or torch.float32,
+                                enabled=dtype is not None):
+                loss = sum(m(**batch, mode='loss').values())
+            loss.backward()
+            opts[k].step()
+            opts[k].zero_grad(set_to_none=True)
+            if args.device.startswith('cuda'):
+                torch.cuda.synchronize()
+            if step >= args.warmup:
+                times[k] += time.perf_counter() - t
+    ips = {k: args.batch * args.steps / v for k, v in times.items()}
+    out = dict(config=args.config, batch=args.batch, steps=args.steps, device=args.device,
+               amp=args.amp, images_per_s=ips, ratio_grouped_over_dense=ips['grouped'] / ips['dense'])
+    if args.device.startswith('cuda'):
+        out['peak_memory_gb'] = torch.cuda.max_memory_allocated() / 2**30
+    for k, v in ips.items():
+        print(f'{k:<8} {v:8.2f} images/s')
+    print(f"grouped / dense: {out['ratio_grouped_over_dense']:.2f}x")
+    if args.json:
+        with open(args.json, 'w') as f:
+            json.dump(out, f, indent=1)
+
+
+if __name__ == '__main__':
+    main()
