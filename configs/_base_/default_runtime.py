@@ -11,7 +11,9 @@ default_hooks = dict(
                     backend_args=dict(backend='atomic_local')),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     # checkpoints hold only tensors and plain data: loadable with weights_only=True
-    safe_checkpoint=dict(type='SafeCheckpointHook'))
+    safe_checkpoint=dict(type='SafeCheckpointHook'),
+    # random streams from (seed, epoch, rank): a resumed run repeats an uninterrupted one
+    epoch_seed=dict(type='EpochSeedHook'))
 
 env_cfg = dict(
     cudnn_benchmark=False,

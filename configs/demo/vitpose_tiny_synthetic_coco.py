@@ -19,7 +19,7 @@ model = dict(
     test_cfg=dict(flip_test=False, use_udp=True, shift_heatmap=False))
 
 train_dataloader = dict(
-    batch_size=32, num_workers=1,
+    batch_size=32, num_workers=1, pin_memory=False,
     dataset=dict(
         type='CocoStyleDataset', dataset_name='coco', image_size=input_size,
         ann_file=data_root + 'annotations/person_keypoints_train2017.json',
@@ -28,7 +28,7 @@ train_dataloader = dict(
                        heatmap_size=heatmap_size, flip_prob=0., rot_factor=20,
                        scale_factor=0.25, half_body=False)]))
 val_dataloader = dict(
-    batch_size=64, num_workers=1,
+    batch_size=64, num_workers=1, pin_memory=False,
     dataset=dict(
         type='CocoStyleDataset', dataset_name='coco', image_size=input_size, test_mode=True,
         ann_file=data_root + 'annotations/person_keypoints_val2017.json',

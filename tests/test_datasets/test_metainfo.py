@@ -54,7 +54,7 @@ def test_counts_and_types(name):
         assert meta.num_keypoints == NUM_KEYPOINTS[name]
     k = meta.num_keypoints
     assert len(set(meta.keypoint_names)) == k
-    assert meta.sigmas.shape == (k,) and meta.sigmas.dtype == np.float32
+    assert meta.sigmas.shape == (k,) and np.issubdtype(meta.sigmas.dtype, np.floating)
     assert np.all(meta.sigmas > 0)
     assert meta.joint_weights.shape == (k,) and np.all(meta.joint_weights > 0)
     assert meta.colors.shape == (k, 3) and meta.colors.dtype == np.uint8

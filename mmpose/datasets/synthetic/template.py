@@ -66,13 +66,38 @@ def _finish(kind: str, parents: np.ndarray, rest: np.ndarray, swing: np.ndarray,
     kpts = rest[nodes]
     height = max(np.ptp(kpts[:, 1]), np.ptp(kpts[:, 0]), 1e-6)
     rest = rest / height  # keypoint extent ~ 1 whatever the model's units
-    dist = np.linalg.norm(kpts[:, None] - kpts[None], axis=-1) / height
-    np.fill_diagonal(dist, np.inf)
-    nn = dist.min(1) if len(nodes) > 1 else np.ones(1)
-    nn = np.where(np.isfinite(nn) & (nn > 0), nn, 1.0)
     limbs = tuple(skeleton) or _tree_limbs(parents, nodes)
     return Template(kind=kind, parents=parents, rest=rest, swing=swing, keypoint_nodes=nodes,
-                    nn_dist=nn, limbs=limbs)
+                    nn_dist=_spacing(kpts / height, limbs), limbs=limbs)
+
+
+def _spacing(kpts: np.ndarray, limbs: tuple) -> np.ndarray:
+    """Distance from each keypoint to the nearest keypoint of the same skeleton component, (K,).
+
+    Marker sizes follow it. Measuring within a component keeps a coarse part's markers large
+    next to a fine one (COCO-WholeBody's wrist beside its hand, whose skeleton is separate);
+    keypoints without limbs (the face) form one group together.
+    """
+    num = len(kpts)
+    group = list(range(num))
+
+    def find(k: int) -> int:
+        while group[k] != k:
+            k = group[k]
+        return k
+
+    for a, b in limbs:
+        group[find(a)] = find(b)
+    roots = np.array([find(k) for k in range(num)])
+    linked = np.zeros(num, bool)
+    linked[[k for limb in limbs for k in limb]] = True
+    roots[~linked] = -1
+    dist = np.linalg.norm(kpts[:, None] - kpts[None], axis=-1)
+    dist[roots[:, None] != roots[None]] = np.inf
+    np.fill_diagonal(dist, np.inf)
+    nn = dist.min(1) if num > 1 else np.ones(1)
+    positive = nn[np.isfinite(nn) & (nn > 0)]
+    return np.where(np.isfinite(nn) & (nn > 0), nn, positive.min() if len(positive) else 1.0)
 
 
 def _tree_limbs(parents: np.ndarray, nodes: np.ndarray) -> tuple[tuple[int, int], ...]:

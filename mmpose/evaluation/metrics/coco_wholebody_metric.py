@@ -70,11 +70,19 @@ class CocoWholeBodyMetric(CocoMetric):
                          keypoint_score_thr=keypoint_score_thr, nms_mode=nms_mode,
                          nms_thr=nms_thr, outfile_prefix=outfile_prefix,
                          collect_device=collect_device, prefix=prefix)
+        if self._metainfo_sigmas is not None:
+            self._check_sigmas(self._metainfo_sigmas, f'metainfo={metainfo!r}')
 
     @classmethod
     def _cuts(cls) -> np.ndarray:
         """Part boundaries in the 133 keypoints: [0, 17, 23, 91, 112, 133]."""
         return np.cumsum([0] + [n for *_, n in cls.PARTS])
+
+    def _check_sigmas(self, sigmas: np.ndarray, source: str) -> None:
+        num = self._cuts()[-1]
+        if len(sigmas) != num:
+            raise ValueError(f'CocoWholeBodyMetric: {len(sigmas)} sigmas from {source}, '
+                             f'expected {num}')
 
     def _keypoint_fields(self, keypoints: np.ndarray) -> dict[str, list]:
         """Split (M, 133, 3) poses into the five annotation fields (flattened lists)."""
@@ -88,8 +96,7 @@ class CocoWholeBodyMetric(CocoMetric):
     def _evaluate(self, coco: COCO, res_file: str) -> OrderedDict:
         """One ``COCOeval`` pass per part, then the whole body."""
         sigmas, cuts = self.sigmas, self._cuts()
-        if len(sigmas) != cuts[-1]:
-            raise ValueError(f'CocoWholeBodyMetric: {len(sigmas)} sigmas, expected {cuts[-1]}')
+        self._check_sigmas(sigmas, 'dataset_meta')
         parts = OrderedDict()
         with warnings.catch_warnings():
             # Poses carry one score, as in 0.x; xtcocotools warns that it falls back to it.

@@ -151,7 +151,7 @@ class KptProtoHead(BaseModule):
         if cp_size > 0:
             self.cluster_prototype = KptPrototype(cp_size, num_in_class_proto, out_channels)
             self.register_buffer('cluster_keypoint', torch.full((cp_size,), -1))
-            self.register_load_state_dict_pre_hook(_resize_clusters_on_load)
+            self.register_load_state_dict_pre_hook(_adapt_on_load)
         self.loss_proto = MODELS.build(loss_proto or dict(type='PixelPrototypeCELoss'))
         self.mse = MODELS.build(dict(type='JointsMSELoss', use_target_weight=True))
         self.cluster_conf_thr = cluster_conf_thr
@@ -239,6 +239,37 @@ class KptProtoHead(BaseModule):
         self.clusters_built = True
         return clusters
 
+    def adapt_state_dict(self, state_dict: dict, prefix: str = '') -> None:
+        """Prepare this head for loading ``state_dict`` (modified in place).
+
+        Resizes the cluster buffers to the file's Kc (the ``cp_size`` placeholder may differ) and
+        gives PoseBH files, which have no ``cluster_keypoint``, one of -1 (CPS stays off until
+        clusters are built). ``load_state_dict`` calls it through a pre-hook; loaders that compare
+        shapes before loading (``mmpose.checkpoint.load_state_dict_checked``) should call it first.
+
+        Args:
+            state_dict: Whole-model or head weights.
+            prefix: Key prefix of this head in ``state_dict``, e.g. ``'proto_head.'``.
+        """
+        bank = state_dict.get(prefix + 'cluster_prototype.prototypes')
+        if self.cluster_prototype is None or bank is None:
+            return  # strict loading reports missing / unexpected keys
+        key = prefix + 'cluster_keypoint'
+        if key not in state_dict:
+            print_log(f'{key} not in the weights (PoseBH layout): clustered prototype '
+                      'supervision starts when clusters are built', logger='current',
+                      level=logging.INFO)
+            state_dict[key] = torch.full((len(bank),), -1)
+        keypoint = state_dict[key]
+        if keypoint.shape != bank.shape[:1]:
+            raise ValueError(f'{key} {tuple(keypoint.shape)} does not match '
+                             f'{prefix}cluster_prototype.prototypes {tuple(bank.shape)}')
+        current = self.cluster_prototype.prototypes
+        if len(bank) != len(current):
+            self.cluster_prototype.prototypes = current.new_empty((len(bank), *current.shape[1:]))
+            self.cluster_keypoint = self.cluster_keypoint.new_empty(len(bank))
+        self.clusters_built = bool(len(keypoint)) and bool((keypoint >= 0).all())
+
     # ---- forward ----------------------------------------------------------------------------
     def forward(self, feats: Tensor) -> Tensor:
         """Args:
@@ -277,9 +308,9 @@ class KptProtoHead(BaseModule):
 
         Args:
             feats: Backbone features (B, C, Hp, Wp).
-            names: Dataset name of each sample (B,).
-            targets: Per present dataset: ``index`` (n,), ``heatmaps`` (n, K, H, W),
-                ``keypoint_weights`` (n, K).
+            names: Dataset serving each sample (B,), one of ``datasets``.
+            targets: Per present dataset (or alias of one): ``index`` (n,) into the batch,
+                ``heatmaps`` (n, K, H, W), ``keypoint_weights`` (n, K).
             preds: Per present dataset, its head's heatmaps on its samples (unused: kept for the
                 estimator's interface).
             heads: Heatmap head of every dataset (CSS runs them on foreign samples).
@@ -292,23 +323,28 @@ class KptProtoHead(BaseModule):
         # (similarities and pseudo-label refinement disable autocast internally).
         emb = self.forward(feats).float()
         phm = self._heatmaps(emb, self.kpt_prototype)
-        proto, phm_raw = self._proto_losses(emb, phm, targets)
+        groups = self._group(names, targets)
+        proto, phm_raw = self._proto_losses(emb, phm, groups)
         losses = dict(proto_loss=proto, phm_loss=self.phm_loss_weight * phm_raw)
         if self.clusters_built and self.cps_weight > 0:
-            losses['cps_loss'] = self.cps_weight * self._cps_loss(emb, targets)
+            losses['cps_loss'] = self.cps_weight * self._cps_loss(emb, groups)
         if self.css_enabled and self.css_weight > 0:
             losses['css_loss'] = self.css_weight * self._css_loss(emb, phm, feats, names, heads)
         if not self.bank_frozen:
             self.kpt_prototype.sync()
         return losses
 
-    def _proto_losses(self, emb: Tensor, phm: Tensor, targets: dict) -> tuple[Tensor, Tensor]:
+    def _group(self, names: Sequence[str], targets: dict) -> list[tuple[str, dict]]:
+        """(serving dataset, targets) pairs in ``datasets`` order (a target's key may be an
+        alias; its samples say which dataset serves them)."""
+        pairs = [(names[int(t['index'][0])], t) for t in targets.values() if len(t['index'])]
+        return sorted(pairs, key=lambda pair: self.datasets.index(pair[0]))
+
+    def _proto_losses(self, emb: Tensor, phm: Tensor,
+                      groups: list[tuple[str, dict]]) -> tuple[Tensor, Tensor]:
         """PPC/PPD on GT pixels (updating the bank) and the phm MSE, summed over datasets."""
         proto = phm_raw = emb.sum() * 0.
-        for name in self.datasets:  # fixed order: each dataset sees the previous updates
-            if name not in targets:
-                continue
-            t = targets[name]
+        for name, t in groups:  # fixed order: each dataset sees the previous updates
             start, k = self.offsets[name], self.num_keypoints[name]
             e, c, v = _sample_pixels(emb[t['index']], t['heatmaps'], self.cluster_conf_thr)
             if not len(c):  # nothing visible: PoseBH skips the dataset, phm term included
@@ -320,14 +356,14 @@ class KptProtoHead(BaseModule):
                                          t['heatmaps'].float(), t['keypoint_weights'])
         return proto, phm_raw
 
-    def _cps_loss(self, emb: Tensor, targets: dict) -> Tensor:
+    def _cps_loss(self, emb: Tensor, groups: list[tuple[str, dict]]) -> Tensor:
         """Clustered prototype supervision with GT copied onto each keypoint's clusters."""
         b, _, h, w = emb.shape
         bank = self.cluster_prototype
         cphm = self._heatmaps(emb, bank)                                   # (B, Kc, H, W)
         cst_t = emb.new_zeros(b, bank.num_types, h, w)
         cst_w = emb.new_zeros(b, bank.num_types)
-        for name, t in targets.items():
+        for name, t in groups:
             start = self.offsets[name]
             clusters = torch.nonzero((self.cluster_keypoint >= start) & (
                 self.cluster_keypoint < start + self.num_keypoints[name]))[:, 0]
@@ -376,24 +412,6 @@ class KptProtoHead(BaseModule):
         return total
 
 
-def _resize_clusters_on_load(module: KptProtoHead, state_dict: dict, prefix: str, *args) -> None:
-    """Fit the cluster buffers to the incoming file before loading (Kc may differ from cp_size);
-    PoseBH files have no ``cluster_keypoint``: CPS stays off until clusters are built."""
-    bank = state_dict.get(prefix + 'cluster_prototype.prototypes')
-    if bank is None:
-        return  # strict loading reports the missing key
-    key = prefix + 'cluster_keypoint'
-    if key not in state_dict:
-        print_log(f'{prefix}cluster_keypoint not in the checkpoint (PoseBH layout): clustered '
-                  'prototype supervision starts when clusters are built', logger='current',
-                  level=logging.INFO)
-        state_dict[key] = torch.full((len(bank),), -1)
-    keypoint = state_dict[key]
-    if keypoint.shape != bank.shape[:1]:
-        raise ValueError(f'{key} {tuple(keypoint.shape)} does not match '
-                         f'{prefix}cluster_prototype.prototypes {tuple(bank.shape)}')
-    current = module.cluster_prototype.prototypes
-    if len(bank) != len(current):
-        module.cluster_prototype.prototypes = current.new_empty((len(bank), *current.shape[1:]))
-        module.cluster_keypoint = module.cluster_keypoint.new_empty(len(bank))
-    module.clusters_built = bool(len(keypoint)) and bool((keypoint >= 0).all())
+
+def _adapt_on_load(module: KptProtoHead, state_dict: dict, prefix: str, *args) -> None:
+    module.adapt_state_dict(state_dict, prefix)

@@ -73,11 +73,12 @@ def test_sigma_slices_and_bad_inputs(samples, wholebody):
     np.testing.assert_array_equal(metric.sigmas[17:23], [.068, .066, .066, .092, .094, .094])
     with pytest.raises(ValueError, match='17 keypoints, expected 133'):
         metric._keypoint_fields(np.zeros((1, 17, 3)))
-    short = CocoWholeBodyMetric(str(samples / ANN), metainfo='coco')  # 17 sigmas
-    preds = [dict(p, pred_keypoints=p['pred_keypoints'][:17], pred_scores=p['pred_scores'][:17])
-             for p in gt_as_predictions(wholebody)]
-    short.process(None, preds)
-    with pytest.raises(ValueError, match='17 sigmas, expected 133'):
-        short.compute_metrics(short.results)
+    with pytest.raises(ValueError, match="17 sigmas from metainfo='coco', expected 133"):
+        CocoWholeBodyMetric(str(samples / ANN), metainfo='coco')
+    from_meta = CocoWholeBodyMetric(str(samples / ANN), metainfo=None, nms_mode='none')
+    from_meta.dataset_meta = dict(sigmas=[0.05] * 17)
+    from_meta.process(None, gt_as_predictions(wholebody))
+    with pytest.raises(ValueError, match='17 sigmas from dataset_meta, expected 133'):
+        from_meta.compute_metrics(from_meta.results)
     with pytest.raises(TypeError):  # the protocol fixes use_area and the iou type
         CocoWholeBodyMetric(str(samples / ANN), use_area=False)

@@ -1,0 +1,128 @@
+"""The image demo, tools/visualize.py and tools/analysis/analyze_logs.py as subprocesses."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import pytest
+import torch
+
+from mmpose.apis import init_model
+from mmpose.checkpoint import save_checkpoint
+from mmpose.datasets.synthetic import generate_dataset
+
+REPO = Path(__file__).resolve().parents[2]
+CONFIG = REPO / 'configs/demo/vitpose_tiny_synthetic_coco.py'
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, OMP_NUM_THREADS='2', MPLBACKEND='Agg')
+    env.pop('MMPOSE_DEBUG', None)
+    return subprocess.run([sys.executable, *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def assert_png(path: Path) -> None:
+    assert path.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+    assert cv2.imread(str(path)) is not None
+
+
+def assert_user_error(r: subprocess.CompletedProcess, text: str) -> None:
+    assert r.returncode == 2, r.stderr[-2000:]
+    assert 'Traceback' not in r.stderr
+    errors = [line for line in r.stderr.splitlines() if line.startswith('error:')]
+    assert len(errors) == 1 and text in errors[0], r.stderr
+
+
+@pytest.fixture(scope='module')
+def data(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp('demo')
+    paths = generate_dataset('coco', root / 'coco', num_images=2, image_size=(256, 192))
+    ann = json.loads(paths['annotation'].read_text())
+    torch.manual_seed(0)
+    ckpt = root / 'tiny.pth'
+    save_checkpoint({'state_dict': init_model(CONFIG).state_dict()}, str(ckpt))
+    return dict(root=root, ann=paths['annotation'], images=paths['images'], coco=ann, ckpt=ckpt)
+
+
+def test_demo_writes_image_and_json(data):
+    root, coco = data['root'], data['coco']
+    image = coco['images'][0]
+    boxes = [a['bbox'] for a in coco['annotations'] if a['image_id'] == image['id']]
+    (root / 'boxes.json').write_text(json.dumps(boxes))
+    out_img, out_json = root / 'out' / 'vis.png', root / 'out' / 'preds.json'
+    r = run(REPO / 'demo/top_down_img_demo.py', '--config', CONFIG, '--checkpoint', data['ckpt'],
+            '--img', data['images'] / image['file_name'], '--bboxes', root / 'boxes.json',
+            '--bbox-format', 'xywh', '--out-img', out_img, '--out-json', out_json,
+            '--device', 'cpu', cwd=root)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert_png(out_img)
+    preds = json.loads(out_json.read_text())
+    assert preds['dataset'] == 'coco' and len(preds['keypoint_names']) == 17
+    assert len(preds['predictions']) == len(boxes)
+    for pred, (x, y, w, h) in zip(preds['predictions'], boxes):
+        assert len(pred['keypoints']) == 17 and len(pred['keypoint_scores']) == 17
+        assert pred['bbox'] == pytest.approx([x, y, x + w, y + h], abs=1e-3)
+    assert not list((root / 'out').glob('.tmp_*'))  # no partial files left
+
+
+def test_demo_missing_image_is_one_line_error(data):
+    r = run(REPO / 'demo/top_down_img_demo.py', '--config', CONFIG, '--checkpoint', data['ckpt'],
+            '--img', data['root'] / 'missing.jpg', '--out-json', data['root'] / 'x.json',
+            cwd=data['root'])
+    assert_user_error(r, 'image not found')
+    assert not (data['root'] / 'x.json').exists()
+
+
+def test_demo_malformed_bboxes_is_one_line_error(data):
+    bad = data['root'] / 'bad_boxes.json'
+    bad.write_text('[[1, 2, 3]]')
+    r = run(REPO / 'demo/top_down_img_demo.py', '--config', CONFIG, '--checkpoint', data['ckpt'],
+            '--img', data['images'] / data['coco']['images'][0]['file_name'],
+            '--bboxes', bad, '--out-json', data['root'] / 'y.json', cwd=data['root'])
+    assert_user_error(r, 'box 0')
+
+
+def test_visualize_draws_test_results(data):
+    # ground truth in the COCO results format that tools/test.py --out writes
+    preds = [dict(image_id=a['image_id'], category_id=1, keypoints=a['keypoints'], score=1.0)
+             for a in data['coco']['annotations']]
+    pred_file = data['root'] / 'results.json'
+    pred_file.write_text(json.dumps(preds))
+    out_dir = data['root'] / 'vis'
+    r = run(REPO / 'tools/visualize.py', '--pred', pred_file, '--ann', data['ann'],
+            '--img-prefix', data['images'], '--dataset', 'coco', '--out-dir', out_dir,
+            '--max-images', '1', '--score-thr', '0.5', cwd=data['root'])
+    assert r.returncode == 0, r.stderr[-3000:]
+    pngs = sorted(out_dir.glob('*.png'))
+    assert len(pngs) == 1
+    assert_png(pngs[0])
+    drawn, original = cv2.imread(str(pngs[0])), cv2.imread(
+        str(data['images'] / data['coco']['images'][0]['file_name']))
+    assert drawn.shape == original.shape and (drawn != original).any()
+
+
+def test_analyze_logs_plot_and_summary(tmp_path):
+    lines = [dict(lr=1e-3 * i, loss=1.0 / i, loss_coco=1.0 / i, epoch=1 + i // 5, iter=10 * i,
+                  step=10 * i) for i in range(1, 11)]
+    lines += [{'coco/AP': ap, 'coco/AR': ap + 0.1, 'step': e} for e, ap in ((1, 0.2), (2, 0.5))]
+    logs = []
+    for name, scale in (('a', 1.0), ('b', 2.0)):
+        path = tmp_path / name / '20250101_000000' / 'vis_data' / 'scalars.json'
+        path.parent.mkdir(parents=True)
+        path.write_text('\n'.join(json.dumps({k: v * scale if k == 'loss' else v
+                                              for k, v in rec.items()}) for rec in lines) + '\n')
+        logs.append(path)
+    out = tmp_path / 'curves.png'
+    r = run(REPO / 'tools/analysis/analyze_logs.py', *logs, '--keys', 'loss', 'lr', 'coco/AP',
+            '--legend', 'base', 'moe', '--out', out, '--summary', cwd=tmp_path)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert_png(out)
+    assert 'base' in r.stdout and 'moe' in r.stdout
+    assert 'best=0.5 (epoch 2, max)' in r.stdout  # coco/AP
+    assert 'best=0.1 (iter 100, min)' in r.stdout  # loss of run a
+    r = run(REPO / 'tools/analysis/analyze_logs.py', logs[0], '--keys', 'coco/APx', '--summary',
+            cwd=tmp_path)
+    assert_user_error(r, "'coco/APx'")
