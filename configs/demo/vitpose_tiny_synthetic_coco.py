@@ -41,8 +41,8 @@ val_evaluator = dict(type='CocoMetric',
                      ann_file=data_root + 'annotations/person_keypoints_val2017.json')
 test_evaluator = val_evaluator
 
-max_epochs = 30
-train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=10)
+max_epochs = 12
+train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=6)
 val_cfg = dict()
 test_cfg = dict()
 optim_wrapper = dict(optimizer=dict(type='AdamW', lr=2e-3, weight_decay=0.01),
@@ -51,5 +51,5 @@ param_scheduler = [
     dict(type='LinearLR', begin=0, end=50, start_factor=0.01, by_epoch=False),
     dict(type='CosineAnnealingLR', begin=0, end=max_epochs, by_epoch=True, eta_min=1e-5),
 ]
-default_hooks = dict(logger=dict(interval=10), checkpoint=dict(interval=10))
+default_hooks = dict(logger=dict(interval=10), checkpoint=dict(interval=6))
 randomness = dict(seed=0)

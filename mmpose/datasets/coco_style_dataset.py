@@ -59,7 +59,9 @@ class CocoStyleDataset(BaseTopdownDataset):
 
     def _load_records(self) -> tuple[list[dict], list[str]]:
         data = load_json(self.ann_file, f'{self.dataset_name} annotation file')
-        if not isinstance(data, dict) or 'images' not in data or 'annotations' not in data:
+        # image-info files (COCO test-dev) have no annotations: fine with detection boxes
+        if not isinstance(data, dict) or 'images' not in data or (
+                'annotations' not in data and self.use_gt_bbox):
             raise ValueError(f'{self.ann_file!r} is not a COCO-format keypoint file '
                              "(expected a dict with 'images' and 'annotations')")
         self._images = {}
@@ -67,7 +69,7 @@ class CocoStyleDataset(BaseTopdownDataset):
             self._images[img['id']] = img
         anns_by_image = defaultdict(list)
         bad: list[str] = []
-        for ann in data['annotations']:
+        for ann in data.get('annotations', ()):
             if ann.get('image_id') not in self._images:
                 bad.append(f"annotation {ann.get('id')}: unknown image_id {ann.get('image_id')}")
                 continue

@@ -109,6 +109,8 @@ class CocoMetric(BaseMetric):
         nms_thr: OKS threshold of the NMS.
         outfile_prefix: Results go to ``<outfile_prefix>.keypoints.json``; None writes them to
             a temporary folder that is deleted after evaluation.
+        format_only: Only write the results file (e.g. COCO test-dev, which has no public
+            ground truth); needs ``outfile_prefix``. Returns no metrics.
         collect_device: Device for gathering results across ranks.
         prefix: Prefix of the metric names (defaults to ``'coco'``; multi-dataset runs use
             the dataset name).
@@ -136,9 +138,14 @@ class CocoMetric(BaseMetric):
                  nms_mode: str = 'oks_nms',
                  nms_thr: float = 0.9,
                  outfile_prefix: str | None = None,
+                 format_only: bool = False,
                  collect_device: str = 'cpu',
                  prefix: str | None = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
+        if format_only and outfile_prefix is None:
+            raise ValueError('CocoMetric: format_only=True needs outfile_prefix (where to write '
+                             'the results file)')
+        self.format_only = format_only
         _check_choice('iou_type', iou_type, tuple(self.IOU_TYPES))
         _check_choice('score_mode', score_mode, self.SCORE_MODES)
         _check_choice('nms_mode', nms_mode, self.NMS_MODES)
@@ -219,6 +226,8 @@ class CocoMetric(BaseMetric):
                 entries = self._to_coco_entries(preds, kept, scores)
                 _dump_json_atomic(entries, res_file)
             print_log(f'CocoMetric: wrote {len(entries)} poses to {res_file}', logger='current')
+            if self.format_only:
+                return OrderedDict()
             return self._evaluate(coco, res_file)
 
     @contextlib.contextmanager
