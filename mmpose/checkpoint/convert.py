@@ -13,7 +13,8 @@ import re
 import torch
 
 _EXPERT = re.compile(r'^(.*)\.mlp\.experts\.(\d+)\.(weight|bias)$')
-PROTOTYPE_KEYS = ('proto_head.kpt_prototype.prototypes', 'proto_head.cluster_prototype.prototypes')
+PROTOTYPE_KEYS = ('proto_head.kpt_prototype.prototypes', 'proto_head.cluster_prototype.prototypes',
+                  'proto_head.cluster_keypoint')
 
 
 def num_experts(state: dict[str, torch.Tensor]) -> int:

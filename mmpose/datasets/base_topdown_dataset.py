@@ -15,6 +15,7 @@ import numpy as np
 from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 
+from mmpose.registry import TRANSFORMS
 from mmpose.structures import bbox_xywh2cs
 
 from .metainfo import DatasetMeta, get_metainfo
@@ -73,8 +74,10 @@ class BaseTopdownDataset(BaseDataset):
         self.bbox_file = bbox_file
         self.det_bbox_thr = det_bbox_thr
         self.num_bad_records = 0
+        # built from this package's registry (mmengine's Compose would need a default scope)
+        transforms = [TRANSFORMS.build(t) if isinstance(t, dict) else t for t in pipeline]
         super().__init__(ann_file=ann_file, metainfo=None, data_root='', data_prefix=dict(),
-                         pipeline=list(pipeline), test_mode=test_mode, lazy_init=lazy_init,
+                         pipeline=transforms, test_mode=test_mode, lazy_init=lazy_init,
                          serialize_data=True)
         self._metainfo = self.meta.to_dict()
 

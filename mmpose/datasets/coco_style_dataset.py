@@ -4,11 +4,13 @@ which annotation fields hold keypoints, and how visibility flags are read.
 """
 from __future__ import annotations
 
+import logging
 import os.path as osp
 from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
+from mmengine.logging import print_log
 
 from mmpose.registry import DATASETS
 
@@ -129,18 +131,28 @@ class CocoStyleDataset(BaseTopdownDataset):
         if not isinstance(dets, list):
             raise ValueError(f'bbox_file {self.bbox_file!r} must hold a list of detections')
         k = self.meta.num_keypoints
-        records = []
+        records, foreign = [], set()
         for i, det in enumerate(dets):
+            if not isinstance(det, dict) or not {'image_id', 'bbox', 'score'} <= set(det):
+                raise ValueError(f'bbox_file {self.bbox_file!r} entry {i}: expected a dict with '
+                                 f"image_id, bbox, score; got {det!r:.100}")
             if det.get('category_id', 1) != 1 or det['score'] < self.det_bbox_thr:
                 continue
-            img = self._images.get(det.get('image_id'))
-            if img is None:
-                raise ValueError(f'bbox_file {self.bbox_file!r} entry {i}: image_id '
-                                 f"{det.get('image_id')} is not in {self.ann_file!r}")
+            img = self._images.get(det['image_id'])
+            if img is None:  # detections may cover more images than the annotation file
+                foreign.add(det['image_id'])
+                continue
             # bbox_id is a running index over detections (unique per image, as in mmpose 0.24)
             records.append(self.make_record(
                 img_path=osp.join(self.img_prefix, img['file_name']), img_id=img['id'],
                 bbox_id=len(records), bbox=np.asarray(det['bbox'][:4], np.float64),
                 bbox_score=float(det['score']), keypoints=np.zeros((k, 2), np.float32),
                 keypoints_visible=np.ones(k, np.float32), id=-1, category_id=1))
+        if foreign:
+            print_log(f'{self.dataset_name}: {len(foreign)} images of {self.bbox_file} are not '
+                      f'in {self.ann_file}; their detections are ignored', logger='current',
+                      level=logging.WARNING)
+        if not records:
+            raise ValueError(f'bbox_file {self.bbox_file!r} has no person detection on the images '
+                             f'of {self.ann_file!r} with score >= {self.det_bbox_thr}')
         return records

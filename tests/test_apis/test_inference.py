@@ -8,6 +8,7 @@ import torch
 from mmengine.config import Config
 
 from mmpose.apis import inference_topdown, init_model
+from mmpose.apis.inference import _bbox_padding, _find_dataset_cfg, _input_size
 from mmpose.checkpoint import save_checkpoint
 from mmpose.structures import bbox_cs2xyxy, bbox_xywh2cs
 
@@ -42,6 +43,13 @@ def _crop_xyxy(boxes_xyxy: np.ndarray) -> np.ndarray:
     xywh = np.concatenate([boxes_xyxy[:, :2], boxes_xyxy[:, 2:] - boxes_xyxy[:, :2]], 1)
     center, scale = bbox_xywh2cs(xywh, INPUT_WH[0] / INPUT_WH[1], 1.25)
     return bbox_cs2xyxy(center, scale)
+
+
+def _assert_inside(result: dict, crop: np.ndarray) -> None:
+    """Keypoints with a positive score lie in ``crop`` (xyxy); a heatmap whose maximum is not
+    positive decodes to no location (score <= 0), which random weights can produce."""
+    kpts = result['keypoints'][result['keypoint_scores'] > 0]
+    assert len(kpts) and (kpts >= crop[:2] - 1).all() and (kpts <= crop[2:] + 1).all()
 
 
 def test_init_model(model, checkpoint):
@@ -81,8 +89,7 @@ def test_boxes_xyxy_and_xywh(model, image):
         np.testing.assert_allclose(a['bbox'], b['bbox'])
     # predictions lie in the part of the image the network saw for that box
     for r, crop in zip(res, _crop_xyxy(BOXES_XYXY)):
-        kpts = r['keypoints']
-        assert (kpts >= crop[:2] - 1).all() and (kpts <= crop[2:] + 1).all()
+        _assert_inside(r, crop)
 
 
 def test_deterministic_and_batching(model, image):
@@ -100,9 +107,7 @@ def test_whole_image_and_file_input(model, image, tmp_path):
     res = inference_topdown(model, image)
     assert len(res) == 1
     np.testing.assert_allclose(res[0]['bbox'], [0, 0, 256, 200])
-    crop = _crop_xyxy(np.array([[0., 0., 256., 200.]]))[0]
-    assert (res[0]['keypoints'] >= crop[:2] - 1).all()
-    assert (res[0]['keypoints'] <= crop[2:] + 1).all()
+    _assert_inside(res[0], _crop_xyxy(np.array([[0., 0., 256., 200.]]))[0])
     path = tmp_path / 'img.png'
     cv2.imwrite(str(path), image)
     from_file = inference_topdown(model, str(path), np.array([[0, 0, 256, 200]]))
@@ -138,3 +143,43 @@ def test_cuda_matches_cpu(model, checkpoint, image):
     b = inference_topdown(gpu, image, BOXES_XYXY)
     for x, y in zip(a, b):
         np.testing.assert_allclose(x['keypoint_scores'], y['keypoint_scores'], atol=1e-3)
+
+
+def test_multi_dataset_model_selects_head_and_settings(image):
+    """A ViTPose+-style MoE model: ``dataset`` picks the head/expert; input size and box
+    padding come from that dataset's test pipeline and dataset class."""
+    size = (48, 64)  # (w, h)
+    cfg = Config(dict(
+        model=dict(type='TopDownMoE', datasets=('coco', 'interhand2d'),
+                   backbone=dict(type='ViTMoE', num_expert=2, part_features=8,
+                                 img_size=(size[1], size[0]), embed_dim=32, depth=1,
+                                 num_heads=2),
+                   keypoint_head=dict(type='HeatmapHead', in_channels=32,
+                                      num_deconv_filters=(16, 16)),
+                   test_cfg=dict(flip_test=True, use_udp=False)),
+        test_dataloader=dict(dataset=dict(type='CombinedDataset', datasets=[
+            dict(type='CocoStyleDataset', dataset_name='coco',
+                 pipeline=[dict(type='TopdownTestPipeline', input_size=size)]),
+            dict(type='InterHand2DDataset', dataset_name='interhand2d',
+                 pipeline=[dict(type='TopdownTestPipeline', input_size=size, udp=False)])]))))
+    model = init_model(cfg)
+    assert model.cfg.model.type == 'TopDownMoE'
+    box = np.array([[40., 40., 120., 160.]])
+    coco = inference_topdown(model, image, box)
+    hand = inference_topdown(model, image, box, dataset='interhand2d')
+    assert coco[0]['keypoints'].shape == (17, 2) and coco[0]['dataset'] == 'coco'
+    assert hand[0]['keypoints'].shape == (21, 2) and hand[0]['dataset'] == 'interhand2d'
+    # InterHand2D pads its boxes by 1.5 (the dataset class default), COCO by 1.25
+    for res, padding in ((coco, 1.25), (hand, 1.5)):
+        center, scale = bbox_xywh2cs(np.array([[40., 40., 80., 120.]]), size[0] / size[1],
+                                     padding)
+        _assert_inside(res[0], bbox_cs2xyxy(center, scale)[0])
+    with pytest.raises(ValueError, match=r"\['coco', 'interhand2d'\]"):
+        inference_topdown(model, image, box, dataset='mpii')
+    # the settings behind it
+    assert _bbox_padding(_find_dataset_cfg(cfg, 'interhand2d')) == 1.5
+    assert _bbox_padding(_find_dataset_cfg(cfg, 'coco')) == 1.25
+    assert _input_size(cfg, _find_dataset_cfg(cfg, 'coco')) == size
+    no_loaders = Config(dict(model=cfg.model))
+    assert _find_dataset_cfg(no_loaders, 'coco') is None
+    assert _input_size(no_loaders, None) == size  # from the backbone's img_size (h, w)

@@ -24,15 +24,22 @@ ROOTS = {'coco': 'coco', 'coco_wholebody': 'coco', 'aic': 'aic', 'crowdpose': 'c
 def data_tree(tmp_path_factory):
     """A working directory with ``data/<name>`` in every dataset's standard layout."""
     root = tmp_path_factory.mktemp('tree')
+    coco = root / 'data' / 'coco'
+    dets = coco / 'person_detection_results'
     for fmt, folder in ROOTS.items():
         for seed, split in enumerate(('train', 'val', 'test')):
+            det_file = dets / f'COCO_{split}2017_detections_AP_H_56_person.json'
+            previous = json.loads(det_file.read_text()) if det_file.exists() else []
             generate_dataset(fmt, root / 'data' / folder, num_images=2, split=split, seed=seed,
                              image_size=(160, 128))
-    coco = root / 'data' / 'coco'
+            if fmt in ('coco', 'coco_wholebody') and previous:
+                # COCO and WholeBody share data/coco and its detection file
+                det_file.write_text(json.dumps(previous + json.loads(det_file.read_text())))
+    crowd = root / 'data/crowdpose/annotations'
+    shutil.copy(crowd / 'mmpose_crowdpose_train.json', crowd / 'mmpose_crowdpose_trainval.json')
     ann = json.loads((coco / 'annotations/person_keypoints_test2017.json').read_text())
     ann.pop('annotations')
     (coco / 'annotations/image_info_test-dev2017.json').write_text(json.dumps(ann))
-    dets = coco / 'person_detection_results'
     shutil.copy(dets / 'COCO_test2017_detections_AP_H_56_person.json',
                 dets / 'COCO_test-dev2017_detections_AP_H_609_person.json')
     (root / 'data/synthetic_coco').symlink_to(coco)

@@ -3,7 +3,7 @@ import torch
 from torch import nn
 
 import mmpose.models.heads as heads
-from mmpose.models.heads import HeatmapHead, TopdownHeatmapSimpleHead
+from mmpose.models.heads import HeatmapHead, KptProtoHead, TopdownHeatmapSimpleHead
 from mmpose.registry import MODELS
 
 K = 5
@@ -13,6 +13,9 @@ TINY_CONFIGS = {
     TopdownHeatmapSimpleHead: dict(in_channels=16, out_channels=K, num_deconv_layers=1,
                                    num_deconv_filters=(8, ), num_deconv_kernels=(4, ),
                                    extra=dict(final_conv_kernel=3)),
+    # forward = the pixel embedding (K channels here); losses: test_kpt_proto_head.py
+    KptProtoHead: dict(in_channels=16, datasets=('a', 'b'), num_keypoints=(3, 4), out_channels=K,
+                       channels=8, num_deconv_filters=(8, 8), cp_size=4),
 }
 
 

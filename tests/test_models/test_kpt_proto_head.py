@@ -126,21 +126,22 @@ def test_learn_uses_the_label_space_columns_and_freezing_stops_updates():
 def _sync_worker(rank: int, tmp: str) -> None:
     dist.init_process_group('gloo', init_method=f'file://{tmp}/init', rank=rank, world_size=2,
                             timeout=timedelta(seconds=60))
-    head = make_head()
+    head = make_head(cp_size=4)
     head.kpt_prototype.prototypes.copy_(aligned_bank({0: 0, 4: 1}))
     # different data per rank: rank 0 sees dataset a (row 0), rank 1 dataset b (row 4)
     name, axis, joint = ('a', 0, 0) if rank == 0 else ('b', 1, 1)
     constant_embedding(head, eye(axis))
     names = [name] * 2
     targets = targets_for(names, {name: {joint: (4.2, 9.1)}})
-    local = copy.deepcopy(head)
-    torch.manual_seed(5)
+    local, heads = copy.deepcopy(head), make_heads()
+    torch.manual_seed(5)  # same Gumbel draws in both runs
     emb = local(feats_for(2, rank)).float()
     local._proto_losses(emb, local._heatmaps(emb, local.kpt_prototype), list(targets.items()))
     torch.manual_seed(5)
-    head.loss(feats_for(2, rank), names, targets, {}, make_heads())
-    torch.save(dict(local=local.kpt_prototype.prototypes, synced=head.kpt_prototype.prototypes),
-               f'{tmp}/rank{rank}.pt')
+    head.loss(feats_for(2, rank), names, targets, {}, heads)  # updates, then all-reduces
+    head.build_clusters([4], cluster_iter=5)  # from the synced bank, broadcast from rank 0
+    torch.save(dict(local=local.kpt_prototype.prototypes, synced=head.kpt_prototype.prototypes,
+                    clusters=head.cluster_prototype.prototypes), f'{tmp}/rank{rank}.pt')
     dist.destroy_process_group()
 
 
@@ -148,6 +149,7 @@ def test_bank_is_identical_across_two_processes(tmp_path):
     mp.spawn(_sync_worker, args=(str(tmp_path),), nprocs=2, join=True)
     r0, r1 = (torch.load(tmp_path / f'rank{r}.pt') for r in (0, 1))
     assert torch.equal(r0['synced'], r1['synced'])
+    assert torch.equal(r0['clusters'], r1['clusters'])
     expected = F.normalize((r0['local'] + r1['local']) / 2, dim=-1)
     torch.testing.assert_close(r0['synced'], expected)
     moved = (r0['synced'] - aligned_bank({0: 0, 4: 1})).abs().amax(dim=(1, 2)) > 1e-6

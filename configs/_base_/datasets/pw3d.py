@@ -8,6 +8,6 @@ pw3d_train = dict(
 pw3d_test = dict(
     type='CocoStyleDataset', dataset_name='pw3d', gt_bbox_only=True, test_mode=True,
     ann_file=pw3d_root + 'annotations/pw3d_test.json', img_prefix=pw3d_root + 'imageFiles/',
-    pipeline=[dict(type='TopdownTestPipeline', udp=True)])
+    pipeline=[dict(type='TopdownTestPipeline', udp=False)])
 pw3d_metric = dict(type='CocoMetric', metainfo='pw3d', prefix='pw3d', use_area=False,
                    ann_file=pw3d_root + 'annotations/pw3d_test.json')

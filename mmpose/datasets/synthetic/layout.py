@@ -85,11 +85,11 @@ LAYOUTS: dict[str, FormatLayout] = {
         dataset='ap10k',
         files={'annotation': 'annotations/ap10k-{split}-split1.json'},
         images='data', image_name='{image_id:012d}.jpg'),
-    # no APT-36K sample exists: PoseBH's prepro_apt36k.py split files, AP-10K-like image folder
+    # no APT-36K sample exists: PoseBH's prepro_apt36k.py split files, its `images/` folder
     'apt36k': FormatLayout(
         dataset='apt36k',
         files={'annotation': 'annotations/apt36k_{split}.json'},
-        images='data', image_name='{image_id:012d}.jpg'),
+        images='images', image_name='{image_id:012d}.jpg'),
     'mpii': FormatLayout(
         dataset='mpii',
         files={'annotation': 'annotations/mpii_{split}.json',

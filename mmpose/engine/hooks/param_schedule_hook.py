@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING
 
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
@@ -17,6 +18,9 @@ from mmengine.model import is_model_wrapper
 from torch import nn
 
 from mmpose.registry import HOOKS
+
+if TYPE_CHECKING:
+    from mmengine.runner import Runner
 
 _ENTRY_KEYS = {'epoch', 'freeze', 'thaw'}
 
@@ -50,7 +54,9 @@ class ParamScheduleHook(Hook):
           in eval mode for the iteration.
         * Under DDP, parameters that are frozen after the wrapper is built never produce
           gradients: use ``model_wrapper_cfg=dict(type='MMDistributedDataParallel',
-          find_unused_parameters=True)``.
+          find_unused_parameters=True)``. (mmengine wraps the model before hooks run, so every
+          parameter is registered with DDP and thawing later works.)
+        * The hook has nothing to checkpoint: the state follows from the epoch alone.
 
     Args:
         schedule: ``dict(epoch=e, freeze=[globs], thaw=[globs])`` entries; ``epoch`` is 0-based
@@ -61,7 +67,8 @@ class ParamScheduleHook(Hook):
     priority = 'NORMAL'
 
     def __init__(self, schedule: Sequence[dict], freeze_bn_stats: bool = False) -> None:
-        self.schedule = [self._check_entry(e) for e in schedule]
+        # chronological; entries of one epoch keep their order
+        self.schedule = sorted((self._check_entry(e) for e in schedule), key=lambda e: e['epoch'])
         self.freeze_bn_stats = freeze_bn_stats
         self._trainable_at_build: dict[str, bool] | None = None
         self._frozen_bn: list[nn.Module] = []
@@ -105,7 +112,7 @@ class ParamScheduleHook(Hook):
                         state[n] = value and (initial is None or initial[n])
         return state
 
-    def _apply(self, runner) -> None:
+    def _apply(self, runner: Runner) -> None:
         model = unwrap_model(runner.model)
         params = dict(model.named_parameters())
         if self._trainable_at_build is None:
@@ -123,13 +130,14 @@ class ParamScheduleHook(Hook):
                            and any(True for _ in m.parameters(recurse=False))
                            and not any(p.requires_grad for p in m.parameters(recurse=False))]
 
-    def before_train(self, runner) -> None:
+    def before_train(self, runner: Runner) -> None:
         self._apply(runner)
 
-    def before_train_epoch(self, runner) -> None:
+    def before_train_epoch(self, runner: Runner) -> None:
         self._apply(runner)
 
-    def before_train_iter(self, runner, batch_idx: int, data_batch=None) -> None:
+    def before_train_iter(self, runner: Runner, batch_idx: int,
+                          data_batch: dict | tuple | list | None = None) -> None:
         # The train loop calls model.train() after before_train_epoch, hence per iteration.
         if self.freeze_bn_stats:
             for m in self._frozen_bn:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
@@ -14,6 +15,9 @@ from mmengine.logging import print_log
 from mmpose.registry import HOOKS
 
 from .param_schedule_hook import unwrap_model
+
+if TYPE_CHECKING:
+    from mmengine.runner import Runner
 
 
 @HOOKS.register_module()
@@ -23,7 +27,10 @@ class ProtoScheduleHook(Hook):
     From ``bank_freeze_epoch`` the keypoint bank stops moving, from ``css_epoch`` cross-type
     self-supervision is on, and at ``cluster_epoch`` the bank is clustered once for CPS (the
     clusters are saved in the head's buffers; after resuming they come from the checkpoint and
-    are never rebuilt). ``None`` disables a switch. Defaults are the PoseBH MDT configs'.
+    are never rebuilt). ``None`` disables a switch. Defaults are the PoseBH MDT configs'. The
+    hook has nothing to checkpoint: the switches follow from the epoch, the clusters live in the
+    model. It calls only the head's public methods (``set_bank_frozen``, ``set_css_enabled``,
+    ``build_clusters``, ``clusters_built``).
 
     Args:
         bank_freeze_epoch: First epoch with a frozen bank (PoseBH ``ProtoFreezeHook``).
@@ -50,7 +57,7 @@ class ProtoScheduleHook(Hook):
     def _reached(epoch: int, start: int | None) -> bool:
         return start is not None and epoch >= start
 
-    def _apply(self, runner) -> None:
+    def _apply(self, runner: Runner) -> None:
         head = getattr(unwrap_model(runner.model), 'proto_head', None)
         if head is None:
             raise ValueError('ProtoScheduleHook needs a model with a proto_head; remove the hook '
@@ -66,8 +73,8 @@ class ProtoScheduleHook(Hook):
                           logger='current', level=logging.WARNING)
             head.build_clusters(self.cluster_options, self.cluster_iter, self.beta)
 
-    def before_train(self, runner) -> None:
+    def before_train(self, runner: Runner) -> None:
         self._apply(runner)
 
-    def before_train_epoch(self, runner) -> None:
+    def before_train_epoch(self, runner: Runner) -> None:
         self._apply(runner)

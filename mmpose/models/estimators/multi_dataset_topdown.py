@@ -256,7 +256,12 @@ class MultiDatasetTopdown(BaseModel):
         feats = self.backbone(inputs, self._expert_idx(names, inputs.device))
         batch = len(names)
         if self.routing == 'dense':
-            return self._dense_loss(feats, targets, batch)
+            losses = self._dense_loss(feats, targets, batch)
+            if self.proto_head is not None:
+                preds = {n: self.heads[n](feats.index_select(0, t['index']))
+                         for n, t in targets.items()}
+                losses.update(self.proto_head.loss(feats, names, targets, preds, self.heads))
+            return losses
         losses, preds = {}, {}
         for name, t in targets.items():
             head = self.heads[self.dataset_aliases.get(name, name)]

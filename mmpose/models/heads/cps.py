@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 import torch
+import torch.distributed as dist
 import torch.nn.functional as F
 from mmengine.logging import print_log
 from torch import Tensor
@@ -95,3 +96,22 @@ def cluster_prototypes(bank: Tensor, options: Sequence[int], iters: int = 500,
     print_log(f'CPS: {kc} clusters chosen from {usable} (weighted errors {errors})',
               logger='current', level=logging.INFO)
     return Clusters(members.to(bank), keypoint.to(bank.device), errors)
+
+
+def broadcast_clusters(clusters: Clusters) -> Clusters:
+    """Rank 0's clusters on every process (identity without torch.distributed).
+
+    Raises:
+        RuntimeError: The processes chose different cluster counts (their banks differ).
+    """
+    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() < 2:
+        return clusters
+    members, keypoint = clusters.members.contiguous(), clusters.keypoint.contiguous()
+    size = torch.tensor([len(keypoint)], device=keypoint.device)
+    dist.broadcast(size, 0)
+    if int(size) != len(keypoint):
+        raise RuntimeError(f'rank {dist.get_rank()} chose {len(keypoint)} clusters, rank 0 '
+                           f'chose {int(size)}: the prototype banks differ across ranks')
+    dist.broadcast(members, 0)
+    dist.broadcast(keypoint, 0)
+    return Clusters(members, keypoint, clusters.errors)

@@ -14,14 +14,13 @@ from collections.abc import Sequence
 from itertools import accumulate
 
 import torch
-import torch.distributed as dist
 from mmengine.logging import print_log
 from mmengine.model import BaseModule
 from torch import Tensor, nn
 
 from mmpose.registry import MODELS
 
-from .cps import Clusters, cluster_prototypes
+from .cps import Clusters, broadcast_clusters, cluster_prototypes
 from .css import make_pseudo_targets, select_pseudo_joints
 from .heatmap_head import HeatmapHead
 from .kpt_prototype import KptPrototype
@@ -223,19 +222,10 @@ class KptProtoHead(BaseModule):
         if self.cluster_prototype is None:
             raise ValueError('this KptProtoHead has no cluster bank (cp_size=0); set cp_size > 0 '
                              'to use clustered prototype supervision')
-        clusters = cluster_prototypes(self.kpt_prototype.prototypes, cluster_options,
-                                      cluster_iter, beta)
-        members, keypoint = clusters.members, clusters.keypoint
-        if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1:
-            size = torch.tensor([len(keypoint)], device=keypoint.device)
-            dist.broadcast(size, 0)
-            if int(size) != len(keypoint):
-                raise RuntimeError(f'rank {dist.get_rank()} chose {len(keypoint)} clusters, '
-                                   f'rank 0 chose {int(size)}: the banks differ across ranks')
-            dist.broadcast(members, 0)
-            dist.broadcast(keypoint, 0)
-        self.cluster_prototype.assign(members)
-        self.cluster_keypoint = keypoint.to(self.cluster_keypoint)
+        clusters = broadcast_clusters(cluster_prototypes(
+            self.kpt_prototype.prototypes, cluster_options, cluster_iter, beta))
+        self.cluster_prototype.assign(clusters.members)
+        self.cluster_keypoint = clusters.keypoint.to(self.cluster_keypoint)
         self.clusters_built = True
         return clusters
 

@@ -8,7 +8,7 @@ _base_ = [
 ]
 # transfer from the COCO model of `tools/model_split.py` (head re-initialised for 24 joints)
 model = dict(datasets=('pw3d', ), multihead_pretrained='split_weights/base_coco.pth',
-             transfer_head=True)
+             transfer_head=True, test_cfg=dict(use_udp=False, shift_heatmap=True))
 train_dataloader = dict(dataset={{_base_.pw3d_train}})
 val_dataloader = dict(dataset={{_base_.pw3d_test}})
 test_dataloader = val_dataloader

@@ -6,7 +6,9 @@ _base_ = [
     '../../../../_base_/datasets/interhand2d.py',
     '../../../../_base_/schedules/vitpose_210e.py',
 ]
-model = dict(datasets=('interhand2d', ))
+# classic (non-UDP) warp and decoding with the 1-px flip shift, as the original configs
+model = dict(datasets=('interhand2d', ),
+             test_cfg=dict(use_udp=False, shift_heatmap=True))
 train_dataloader = dict(dataset={{_base_.interhand_train}})
 val_dataloader = dict(dataset={{_base_.interhand_val}})
 test_dataloader = dict(dataset={{_base_.interhand_test}})

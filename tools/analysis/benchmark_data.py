@@ -1,0 +1,128 @@
+"""Data-pipeline throughput per worker process: this package's training pipeline against the
+straightforward mmpose 0.x formulation, on the same COCO-sized JPEGs and the same random draws.
+
+    python tools/analysis/benchmark_data.py [--images 64] [--samples 400] [--json out.json]
+        [--keypoints 17|133]
+
+Fast path: flip folded into one warp (no image copy), vectorised target generation, uint8
+output (normalised later on the accelerator). Straightforward path (0.x): flip by copying the
+mirrored image, warp, per-joint Python loop for the targets, float tensor + normalisation on
+the CPU. Both single-process.
+"""
+import argparse
+import json
+import tempfile
+import time
+
+import cv2
+import numpy as np
+import torch
+
+from mmpose.datasets import CocoStyleDataset
+from mmpose.datasets.synthetic import generate_dataset
+from mmpose.datasets.transforms import TopdownTrainPipeline
+from mmpose.structures import affine_transform_points, fliplr_joints, get_warp_matrix
+
+MEAN = np.array([0.485, 0.456, 0.406], np.float32)
+STD = np.array([0.229, 0.224, 0.225], np.float32)
+
+
+def udp_target_loop(joints, vis, image_size, heatmap_size, sigma=2):
+    """mmpose 0.x ``_udp_generate_target`` (GaussianHeatmap): one Python iteration per joint."""
+    k = len(joints)
+    w_hm, h_hm = heatmap_size
+    target = np.zeros((k, h_hm, w_hm), np.float32)
+    weight = vis.astype(np.float32).copy()
+    tmp = sigma * 3
+    size = 2 * tmp + 1
+    x = np.arange(0, size, 1, np.float32)
+    y = x[:, None]
+    stride = (np.asarray(image_size) - 1.0) / (np.asarray(heatmap_size) - 1.0)
+    for j in range(k):
+        mu_x = int(joints[j][0] / stride[0] + 0.5)
+        mu_y = int(joints[j][1] / stride[1] + 0.5)
+        ul = [int(mu_x - tmp), int(mu_y - tmp)]
+        br = [int(mu_x + tmp + 1), int(mu_y + tmp + 1)]
+        if ul[0] >= w_hm or ul[1] >= h_hm or br[0] < 0 or br[1] < 0:
+            weight[j] = 0
+            continue
+        x0 = y0 = size // 2
+        x0 += joints[j][0] / stride[0] - mu_x
+        y0 += joints[j][1] / stride[1] - mu_y
+        g = np.exp(-((x - x0)**2 + (y - y0)**2) / (2 * sigma**2))
+        g_x = max(0, -ul[0]), min(br[0], w_hm) - ul[0]
+        g_y = max(0, -ul[1]), min(br[1], h_hm) - ul[1]
+        img_x = max(0, ul[0]), min(br[0], w_hm)
+        img_y = max(0, ul[1]), min(br[1], h_hm)
+        if weight[j] > 0.5:
+            target[j][img_y[0]:img_y[1], img_x[0]:img_x[1]] = g[g_y[0]:g_y[1], g_x[0]:g_x[1]]
+    return target, weight
+
+
+def straightforward(info, rng_state, input_size=(192, 256), heatmap_size=(48, 64)):
+    """The 0.x-style pipeline with the same random draws as the fast one (flip, scale, rot)."""
+    np.random.set_state(rng_state)
+    img = cv2.cvtColor(cv2.imread(info['img_path']), cv2.COLOR_BGR2RGB)
+    np.random.rand(2)  # centre shift draws (prob 0.3 check + shift), kept in step
+    joints, vis, center = info['keypoints'].copy(), info['keypoints_visible'].copy(), \
+        info['center'].copy()
+    if np.random.rand() <= 0.5:
+        img = img[:, ::-1, :]
+        joints, vis = fliplr_joints(joints, vis, img.shape[1], info['flip_indices'])
+        center[0] = img.shape[1] - center[0] - 1
+    s = info['scale'] * np.clip(np.random.randn() * 0.5 + 1, 0.5, 1.5)
+    r = np.clip(np.random.randn() * 40, -80, 80) if np.random.rand() <= 0.6 else 0
+    size = np.asarray(input_size, np.float32)
+    mat = get_warp_matrix(r, center * 2.0, size - 1.0, s * 200.0)
+    img = cv2.warpAffine(img, mat, (int(size[0]), int(size[1])), flags=cv2.INTER_LINEAR)
+    joints = affine_transform_points(joints, mat)
+    target, weight = udp_target_loop(joints, vis, input_size, heatmap_size)
+    tensor = torch.from_numpy(((img.astype(np.float32) / 255 - MEAN) / STD).transpose(2, 0, 1))
+    return tensor, target, weight
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--images', type=int, default=64)
+    p.add_argument('--samples', type=int, default=400)
+    p.add_argument('--format', default='coco', help='synthetic format (coco_wholebody: 133 kpts)')
+    p.add_argument('--json', help='write the figures here')
+    args = p.parse_args()
+    cv2.setNumThreads(1)
+    torch.set_num_threads(1)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = generate_dataset(args.format, tmp, num_images=args.images, split='train',
+                                 image_size=(640, 480))
+        fields = ('keypoints', 'foot_kpts', 'face_kpts', 'lefthand_kpts', 'righthand_kpts') \
+            if args.format == 'coco_wholebody' else ('keypoints', )
+        ds = CocoStyleDataset(ann_file=str(paths['annotation']), img_prefix=str(paths['images']) +
+                              '/', dataset_name=args.format, keypoint_fields=fields)
+        fast = TopdownTrainPipeline(udp=True, half_body=False)
+        infos = [ds.get_data_info(i % len(ds)) for i in range(args.samples)]
+        states = []
+        for i in range(args.samples):
+            np.random.seed(i)
+            states.append(np.random.get_state())
+        times = {}
+        t = time.perf_counter()
+        for info, st in zip(infos, states):
+            np.random.set_state(st)
+            fast(dict(info))
+        times['fast'] = time.perf_counter() - t
+        t = time.perf_counter()
+        for info, st in zip(infos, states):
+            straightforward(info, st)
+        times['straightforward'] = time.perf_counter() - t
+    sps = {k: args.samples / v for k, v in times.items()}
+    out = dict(samples=args.samples, format=args.format, samples_per_s=sps,
+               ratio_fast_over_straightforward=sps['fast'] / sps['straightforward'])
+    for k, v in sps.items():
+        print(f'{k:<16} {v:8.1f} samples/s per worker ({1e3 / v:.2f} ms/sample)')
+    print(f"fast / straightforward: {out['ratio_fast_over_straightforward']:.2f}x")
+    if args.json:
+        with open(args.json, 'w') as f:
+            json.dump(out, f, indent=1)
+
+
+if __name__ == '__main__':
+    main()
