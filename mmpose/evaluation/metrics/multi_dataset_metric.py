@@ -16,16 +16,17 @@ class MultiDatasetMetric(BaseMetric):
     Results are reported as ``<dataset>/<metric name>`` (``coco/AP``, ``mpii/PCKh``, ...).
 
     Args:
-        metrics: ``{dataset_name: metric config}``. A metric that takes ``metainfo`` gets the
+        dataset_metrics: ``{dataset_name: metric config}`` (not ``metrics``: mmengine reads a
+            ``metrics`` key as an ``Evaluator`` config). A metric that takes ``metainfo`` gets the
             dataset name by default (its keypoint sigmas come from there).
     """
 
-    def __init__(self, metrics: dict[str, dict], collect_device: str = 'cpu') -> None:
+    def __init__(self, dataset_metrics: dict[str, dict], collect_device: str = 'cpu') -> None:
         super().__init__(collect_device=collect_device, prefix=None)
-        if not metrics:
+        if not dataset_metrics:
             raise ValueError('MultiDatasetMetric needs at least one dataset metric')
         self.metrics = {}
-        for name, cfg in metrics.items():
+        for name, cfg in dataset_metrics.items():
             cfg = dict(cfg)
             cfg.setdefault('prefix', name)
             self.metrics[name] = METRICS.build(cfg)

@@ -97,7 +97,9 @@ class KptPrototype(nn.Module):
         Returns:
             (N, K) in [1e-4, 1 - 1e-4].
         """
-        return self.similarity(feats).amax(dim=-1).clamp(*_PHM_CLAMP)
+        # max(dim).values: its backward scatters through the argmax (amax builds a tie mask of
+        # the whole (N, K, M) similarity, several times slower)
+        return self.similarity(feats).max(dim=-1).values.clamp(*_PHM_CLAMP)
 
     def learn(self, feats: Tensor, labels: Tensor, conf: Tensor, start: int, count: int,
               update: bool = True, update_weight: float = 1.) -> tuple[Tensor, Tensor]:

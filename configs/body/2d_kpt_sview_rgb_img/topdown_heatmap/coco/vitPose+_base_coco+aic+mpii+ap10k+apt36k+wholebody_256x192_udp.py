@@ -17,7 +17,7 @@ val_evaluator = {{_base_.coco_metric}}
 test_dataloader = dict(dataset=dict(type='CombinedDataset', datasets=[
     {{_base_.coco_val}}, {{_base_.aic_val}}, {{_base_.mpii_val}}, {{_base_.ap10k_test}},
     {{_base_.apt36k_test}}, {{_base_.wholebody_val}}]))
-test_evaluator = dict(type='MultiDatasetMetric', metrics=dict(
+test_evaluator = dict(type='MultiDatasetMetric', dataset_metrics=dict(
     coco={{_base_.coco_metric}}, aic={{_base_.aic_metric}}, mpii={{_base_.mpii_metric}},
     ap10k={{_base_.ap10k_metric}}, apt36k={{_base_.apt36k_metric}},
     coco_wholebody={{_base_.wholebody_metric}}))
