@@ -12,7 +12,7 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 from mmpose.checkpoint import load_model_weights
-from mmpose.utils import run_cli, setup_distributed
+from mmpose.utils import adapt_dataloaders, run_cli, setup_distributed
 
 
 def parse_args() -> argparse.Namespace:
@@ -32,6 +32,7 @@ def main() -> None:
     args = parse_args()
     cfg = Config.fromfile(args.config)
     cfg.merge_from_dict(args.cfg_options)
+    adapt_dataloaders(cfg)
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
         './work_dirs', osp.splitext(osp.basename(args.config))[0])
     # the checkpoint provides every weight: no backbone / multi-head initialisation files needed
@@ -40,20 +41,51 @@ def main() -> None:
     cfg.load_from = None
     if not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'checkpoint not found: {args.checkpoint!r}')
-    prefix = None
-    if args.out:
-        prefix = osp.join(cfg.work_dir, 'test_results')
-        cfg.test_evaluator.outfile_prefix = prefix
+    outputs = route_results_files(cfg, args.out) if args.out else {}
     setup_distributed(args.launcher, cfg)
     runner = Runner.from_cfg(cfg)
     model = runner.model.module if is_model_wrapper(runner.model) else runner.model
     load_model_weights(model, args.checkpoint)
     metrics = runner.test()
-    if args.out and runner.rank == 0:
-        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-        os.replace(prefix + '.keypoints.json', args.out)
     if runner.rank == 0:
+        for written, wanted in outputs.items():
+            if osp.isfile(written):
+                os.makedirs(osp.dirname(osp.abspath(wanted)), exist_ok=True)
+                os.replace(written, wanted)
+                print(f'results: {wanted}')
+        print(metrics_table(metrics))
         print(json.dumps({k: round(float(v), 6) for k, v in metrics.items()}, indent=1))
+
+
+def route_results_files(cfg: Config, out: str) -> dict[str, str]:
+    """Make the metric(s) write their results files; where each should end up.
+
+    One dataset: ``out`` itself. Several (``MultiDatasetMetric``): ``<out stem>_<dataset>.json``
+    for every dataset whose metric writes a COCO-format results file.
+    """
+    ev = cfg.test_evaluator
+    stem = osp.splitext(out)[0]
+    if ev.get('type') == 'MultiDatasetMetric':
+        routes = {}
+        for name, sub in ev.dataset_metrics.items():
+            if 'ann_file' in sub:  # COCO-family metrics write keypoint results files
+                sub.outfile_prefix = osp.join(cfg.work_dir, f'test_results_{name}')
+                routes[sub.outfile_prefix + '.keypoints.json'] = f'{stem}_{name}.json'
+        return routes
+    ev.outfile_prefix = osp.join(cfg.work_dir, 'test_results')
+    return {ev.outfile_prefix + '.keypoints.json': out}
+
+
+def metrics_table(metrics: dict) -> str:
+    """One row per dataset (the prefix of ``<dataset>/<metric>``), its metrics as columns."""
+    rows: dict[str, list[str]] = {}
+    for key, value in metrics.items():
+        dataset, sep, name = key.partition('/')
+        if not sep:
+            dataset, name = '-', key
+        rows.setdefault(dataset, []).append(f'{name} {float(value):.4f}')
+    width = max(len(d) for d in rows) if rows else 0
+    return '\n'.join(f'{d:<{width}} | ' + '  '.join(v) for d, v in rows.items())
 
 
 if __name__ == '__main__':

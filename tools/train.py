@@ -9,7 +9,7 @@ from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 from mmengine.runner import Runner
 
-from mmpose.utils import run_cli, setup_distributed
+from mmpose.utils import adapt_dataloaders, run_cli, setup_distributed
 
 
 def parse_args() -> argparse.Namespace:
@@ -35,6 +35,7 @@ def main() -> None:
     args = parse_args()
     cfg = Config.fromfile(args.config)
     cfg.merge_from_dict(args.cfg_options)
+    adapt_dataloaders(cfg)
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
         './work_dirs', osp.splitext(osp.basename(args.config))[0])
     if args.resume == 'auto':

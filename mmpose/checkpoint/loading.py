@@ -151,7 +151,7 @@ def load_model_weights(model: nn.Module, path: str,
     state = _drop_merged_experts(state, model, path)
     if getattr(model, 'proto_head', None) is not None:
         # cluster bank size and cluster map follow the file (official files lack the map)
-        state = model.proto_head.adapt_state_dict(state, 'proto_head.')
+        model.proto_head.adapt_state_dict(state, 'proto_head.')  # modifies state in place
     allow_missing = dict(allow_missing or {})
     if transfer:
         state, reasons = _transfer_heads(state, model, path)

@@ -1,6 +1,7 @@
 """Evaluating several datasets in one run, each with its own metric."""
 from __future__ import annotations
 
+import inspect
 from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 
@@ -29,6 +30,8 @@ class MultiDatasetMetric(BaseMetric):
         for name, cfg in dataset_metrics.items():
             cfg = dict(cfg)
             cfg.setdefault('prefix', name)
+            if 'metainfo' in inspect.signature(METRICS.get(cfg['type']).__init__).parameters:
+                cfg.setdefault('metainfo', name)  # keypoint sigmas of that dataset
             self.metrics[name] = METRICS.build(cfg)
 
     @property
