@@ -7,8 +7,10 @@ import os.path as osp
 
 from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
+from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
+from mmpose.models.estimators import log_model_summary
 from mmpose.utils import adapt_dataloaders, run_cli, setup_distributed
 
 
@@ -52,6 +54,7 @@ def main() -> None:
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     setup_distributed(args.launcher, cfg)
     runner = Runner.from_cfg(cfg)
+    log_model_summary(runner.model.module if is_model_wrapper(runner.model) else runner.model)
     runner.train()
     print_log(f'training finished; checkpoints in {cfg.work_dir}', logger='current')
 
