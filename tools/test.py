@@ -12,7 +12,7 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 from mmpose.checkpoint import load_model_weights
-from mmpose.utils import adapt_dataloaders, run_cli, setup_distributed
+from mmpose.utils import load_config, run_cli, setup_distributed
 
 
 def parse_args() -> argparse.Namespace:
@@ -30,11 +30,7 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    cfg.merge_from_dict(args.cfg_options)
-    adapt_dataloaders(cfg)
-    cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
-        './work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg = load_config(args.config, args.cfg_options, args.work_dir)
     # the checkpoint provides every weight: no backbone / multi-head initialisation files needed
     cfg.model.pretrained = None
     cfg.model.multihead_pretrained = None

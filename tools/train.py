@@ -3,15 +3,14 @@
 Multi-process: ``bash tools/dist_train.sh CONFIG GPUS [args]`` (torchrun; CPU uses gloo).
 """
 import argparse
-import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 from mmpose.models.estimators import log_model_summary
-from mmpose.utils import adapt_dataloaders, run_cli, setup_distributed
+from mmpose.utils import load_config, run_cli, setup_distributed
 
 
 def parse_args() -> argparse.Namespace:
@@ -35,11 +34,7 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    cfg.merge_from_dict(args.cfg_options)
-    adapt_dataloaders(cfg)
-    cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
-        './work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg = load_config(args.config, args.cfg_options, args.work_dir)
     if args.resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif args.resume:

@@ -1,6 +1,6 @@
 """Small utilities: launching and command-line handling."""
 from .cli import run_cli
-from .config_utils import adapt_dataloaders
+from .config_utils import adapt_dataloaders, load_config
 from .launch import setup_distributed
 
-__all__ = ['run_cli', 'setup_distributed', 'adapt_dataloaders']
+__all__ = ['run_cli', 'setup_distributed', 'adapt_dataloaders', 'load_config']

@@ -64,6 +64,7 @@ def run_cli(main: Callable[[], object]) -> None:
             raise
         msg = e.args[0] if isinstance(e, KeyError) and e.args else str(e)
         msg = ' '.join(str(msg).split())  # one line
-        print(f'error: {msg}{did_you_mean(msg)}', file=sys.stderr)
-        print('(set MMPOSE_DEBUG=1 for the full traceback)', file=sys.stderr)
+        # the CLI's own message on stderr (not a log record: it must survive any log config)
+        sys.stderr.write(f'error: {msg}{did_you_mean(msg)}\n'
+                         '(set MMPOSE_DEBUG=1 for the full traceback)\n')
         sys.exit(2)

@@ -1,6 +1,8 @@
 """Config adjustments shared by the command-line tools."""
 from __future__ import annotations
 
+import os.path as osp
+
 from mmengine.config import Config
 
 _LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
@@ -15,3 +17,16 @@ def adapt_dataloaders(cfg: Config) -> None:
         if loader and loader.get('num_workers', 0) == 0:
             loader['persistent_workers'] = False
             loader.pop('worker_init_fn', None)
+
+
+def load_config(path: str, cfg_options: dict, work_dir: str | None) -> Config:
+    """Read a config, apply ``--cfg-options`` and settle the work dir
+    (default ``./work_dirs/<config name>``)."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'config file not found: {path!r}')
+    cfg = Config.fromfile(path)
+    cfg.merge_from_dict(cfg_options)
+    adapt_dataloaders(cfg)
+    cfg.work_dir = work_dir or cfg.get('work_dir') or osp.join(
+        './work_dirs', osp.splitext(osp.basename(path))[0])
+    return cfg

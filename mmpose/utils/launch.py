@@ -47,7 +47,8 @@ def setup_distributed(launcher: str, cfg: Config, timeout_s: int = 1800) -> None
     if use_cuda:
         torch.cuda.set_device(local_rank % torch.cuda.device_count())
     if not dist.is_initialized():
-        dist.init_process_group('nccl' if use_cuda else 'gloo', timeout=timedelta(seconds=timeout_s))
+        dist.init_process_group('nccl' if use_cuda else 'gloo',
+                                timeout=timedelta(seconds=timeout_s))
     wrapper = dict(cfg.get('model_wrapper_cfg') or dict(type='MMDistributedDataParallel'))
     if not use_cuda:
         wrapper['device_ids'] = None
