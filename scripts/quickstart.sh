@@ -22,11 +22,11 @@ from mmpose.datasets.synthetic import generate_dataset
 root = 'data/synthetic/'
 for fmt, folder in [('coco', 'coco'), ('coco_wholebody', 'coco'), ('aic', 'aic'),
                     ('mpii', 'mpii'), ('ap10k', 'ap10k'), ('apt36k', 'ap36k')]:
-    generate_dataset(fmt, root + folder, num_images=100, split='train', seed=1,
+    generate_dataset(fmt, root + folder, num_images=90, split='train', seed=1,
                      image_size=(160, 128))
     generate_dataset(fmt, root + folder, num_images=40, split='val', seed=2,
                      image_size=(160, 128))
-    print(f'[quickstart] synthetic {fmt}: 100 train + 40 val images in {root + folder}')
+    print(f'[quickstart] synthetic {fmt}: 90 train + 40 val images in {root + folder}')
 PY
         ;;
     vitpose)

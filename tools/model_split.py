@@ -13,8 +13,14 @@ import os.path as osp
 
 from mmengine.config import Config
 
-from mmpose.checkpoint import (extract_dataset_model, extract_state_dict, infer_datasets,
-                               load_file, map_official_keys, save_checkpoint)
+from mmpose.checkpoint import (
+    extract_dataset_model,
+    extract_state_dict,
+    infer_datasets,
+    load_file,
+    map_official_keys,
+    save_checkpoint,
+)
 from mmpose.utils import run_cli
 
 

@@ -8,8 +8,13 @@ kept (the transfer model re-learns a bank for its own keypoints).
 import argparse
 import os.path as osp
 
-from mmpose.checkpoint import (drop_prototypes, extract_state_dict, load_file, num_experts,
-                               save_checkpoint)
+from mmpose.checkpoint import (
+    drop_prototypes,
+    extract_state_dict,
+    load_file,
+    num_experts,
+    save_checkpoint,
+)
 from mmpose.utils import run_cli
 
 

@@ -1,9 +1,9 @@
 # The embedded PoseBH default: a tiny PoseBH (ViT-MoE + per-dataset heads + keypoint prototypes)
 # trained on synthetic data of all six PoseBH datasets in their native formats
 # (scripts/quickstart.sh writes them to data/synthetic/<name>), through every stage:
-# epochs 0-5 everything trains (the ViTPose+ stage and the prototype bank's momentum learning);
-# at 6 the bank freezes, clusters are built (CPS) and CSS starts with the backbone frozen;
-# at 9 the backbone thaws. Then tools/test.py evaluates all six datasets in one run.
+# epochs 0-4 everything trains (the ViTPose+ stage and the prototype bank's momentum learning);
+# at 5 the bank freezes, clusters are built (CPS) and CSS starts with the backbone frozen;
+# at 8 the backbone thaws. Then tools/test.py evaluates all six datasets in one run.
 _base_ = ['../_base_/default_runtime.py', '../_base_/datasets/topdown_loaders.py']
 R = 'data/synthetic/'
 input_size, heatmap_size = (128, 160), (32, 40)  # (w, h)
@@ -83,12 +83,13 @@ test_evaluator = dict(type='MultiDatasetMetric', dataset_metrics=dict(
                 ann_file=R + 'ap36k/annotations/apt36k_val.json'),
     coco_wholebody=dict(type='CocoWholeBodyMetric',
                         ann_file=R + 'coco/annotations/coco_wholebody_val_v1.0.json')))
-val_dataloader = test_dataloader
-val_evaluator = test_evaluator
+# evaluation happens once, after training, with tools/test.py
+val_dataloader = None
+val_evaluator = None
+val_cfg = None
 
-max_epochs = 12
-train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=max_epochs)
-val_cfg = dict()
+max_epochs = 10
+train_cfg = dict(by_epoch=True, max_epochs=max_epochs)
 test_cfg = dict()
 optim_wrapper = dict(optimizer=dict(type='AdamW', lr=2e-3, weight_decay=0.01),
                      clip_grad=dict(max_norm=1.0))
@@ -97,12 +98,12 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', begin=0, end=max_epochs, by_epoch=True, eta_min=1e-5),
 ]
 custom_hooks = [
-    dict(type='ParamScheduleHook', schedule=[dict(epoch=6, freeze=['backbone.*']),
-                                             dict(epoch=9, thaw=['backbone.*'])]),
-    dict(type='ProtoScheduleHook', bank_freeze_epoch=6, css_epoch=6, cluster_epoch=6,
+    dict(type='ParamScheduleHook', schedule=[dict(epoch=5, freeze=['backbone.*']),
+                                             dict(epoch=8, thaw=['backbone.*'])]),
+    dict(type='ProtoScheduleHook', bank_freeze_epoch=5, css_epoch=5, cluster_epoch=5,
          cluster_options=[48, 64], cluster_iter=100, beta=20),
 ]
 model_wrapper_cfg = dict(type='MMDistributedDataParallel', find_unused_parameters=True)
 default_hooks = dict(logger=dict(interval=10),
-                     checkpoint=dict(interval=max_epochs, save_best='coco/AP'))
+                     checkpoint=dict(interval=max_epochs, save_best=None))
 randomness = dict(seed=0)

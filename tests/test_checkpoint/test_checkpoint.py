@@ -5,9 +5,16 @@ import numpy as np
 import pytest
 import torch
 
-from mmpose.checkpoint import (CheckpointMismatchError, drop_prototypes, extract_dataset_model,
-                               load_backbone_weights, load_file, load_model_weights,
-                               merge_expert_into_ffn, save_checkpoint)
+from mmpose.checkpoint import (
+    CheckpointMismatchError,
+    drop_prototypes,
+    extract_dataset_model,
+    load_backbone_weights,
+    load_file,
+    load_model_weights,
+    merge_expert_into_ffn,
+    save_checkpoint,
+)
 from mmpose.registry import MODELS
 
 IMG = (64, 48)
@@ -122,7 +129,7 @@ def test_mae_pretrained_into_moe_backbone(tmp_path):
 def test_extracted_dataset_model_predicts_like_the_moe_model():
     moe = build()
     x = torch.randn(2, 3, *IMG)
-    for e, name in enumerate(NAMES):
+    for name in NAMES:
         state = extract_dataset_model(moe.state_dict(), name, moe.dataset_to_expert)
         assert not any('experts' in k for k in state)
         assert not any(k.startswith('heads.') and not k.startswith(f'heads.{name}.')

@@ -4,8 +4,13 @@ import pytest
 
 from mmpose.codecs import MSRAHeatmap, UDPHeatmap
 from mmpose.datasets import CocoStyleDataset
-from mmpose.datasets.transforms import (GenerateTarget, LoadImage, PackPoseInputs,
-                                        TopdownAffine, TopdownRandomFlip)
+from mmpose.datasets.transforms import (
+    GenerateTarget,
+    LoadImage,
+    PackPoseInputs,
+    TopdownAffine,
+    TopdownRandomFlip,
+)
 from mmpose.structures import transform_preds
 
 SIZE = (192, 256)

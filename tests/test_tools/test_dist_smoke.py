@@ -56,3 +56,37 @@ def test_two_process_train_and_test(samples, tmp_path):
 def test_local_rank_spellings(flag, tmp_path):
     r = run([sys.executable, str(REPO / 'tools/train.py'), '--help', flag], tmp_path)
     assert r.returncode == 0
+
+
+FAIL_HOOK = """
+import os
+from mmengine.hooks import Hook
+from mmengine.registry import HOOKS
+
+@HOOKS.register_module()
+class DieOnRank1(Hook):
+    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+        if runner.rank == 1 and runner.iter >= 1:
+            raise RuntimeError('rank 1 lost its data disk (simulated)')
+"""
+
+
+def test_dead_worker_ends_the_job(samples, tmp_path):
+    """One rank failing makes the whole job exit non-zero promptly, showing that rank's error."""
+    import time
+    (tmp_path / 'die_hook.py').write_text(FAIL_HOOK)
+    cfg = tmp_path / 'cfg.py'
+    cfg.write_text(CFG.format(repo=REPO, samples=samples)
+                   + "custom_imports = dict(imports=['die_hook'])\n"
+                   + "custom_hooks = [dict(type='DieOnRank1')]\n"
+                   + "train_cfg = dict(max_epochs=20)\n")
+    env_path = f"{tmp_path}:{os.environ.get('PYTHONPATH', '')}"
+    t = time.time()
+    r = subprocess.run(['bash', str(REPO / 'tools/dist_train.sh'), str(cfg), '2', '--work-dir',
+                        str(tmp_path / 'wd')], cwd=tmp_path, capture_output=True, text=True,
+                       timeout=300, env=dict(os.environ, PYTHON=sys.executable, PYTHONPATH=env_path,
+                                             PORT=str(29400 + os.getpid() % 1000)))
+    elapsed = time.time() - t
+    assert r.returncode != 0
+    assert 'rank 1 lost its data disk' in r.stdout + r.stderr
+    assert elapsed < 90, elapsed  # includes ~10 s of start-up per process

@@ -22,7 +22,7 @@ model = dict(backbone=dict(embed_dim=32, depth=1, num_heads=2, part_features=8),
                              out_channels=8, cp_size=16))
 train_dataloader = dict(batch_size=6, num_workers=0)
 test_dataloader = dict(batch_size=16, num_workers=0)
-train_cfg = dict(max_epochs=4, val_interval=100)
+train_cfg = dict(max_epochs=4)
 custom_hooks = [
     dict(type='ParamScheduleHook', schedule=[dict(epoch=2, freeze=['backbone.*']),
                                              dict(epoch=3, thaw=['backbone.*'])]),

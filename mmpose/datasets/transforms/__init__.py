@@ -3,8 +3,13 @@ from .formatting import PackPoseInputs
 from .loading import LoadImage
 from .presets import TopdownTestPipeline, TopdownTrainPipeline
 from .target import GenerateTarget
-from .topdown_transforms import (TopdownAffine, TopdownHalfBody, TopdownRandomFlip,
-                                 TopdownRandomScaleRotation, TopdownRandomShiftCenter)
+from .topdown_transforms import (
+                                 TopdownAffine,
+                                 TopdownHalfBody,
+                                 TopdownRandomFlip,
+                                 TopdownRandomScaleRotation,
+                                 TopdownRandomShiftCenter,
+)
 
 __all__ = ['LoadImage', 'TopdownRandomShiftCenter', 'TopdownRandomFlip', 'TopdownHalfBody',
            'TopdownRandomScaleRotation', 'TopdownAffine', 'GenerateTarget', 'PackPoseInputs',

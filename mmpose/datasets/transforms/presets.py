@@ -15,8 +15,13 @@ from mmpose.registry import TRANSFORMS
 from .formatting import PackPoseInputs
 from .loading import LoadImage
 from .target import GenerateTarget
-from .topdown_transforms import (TopdownAffine, TopdownHalfBody, TopdownRandomFlip,
-                                 TopdownRandomScaleRotation, TopdownRandomShiftCenter)
+from .topdown_transforms import (
+    TopdownAffine,
+    TopdownHalfBody,
+    TopdownRandomFlip,
+    TopdownRandomScaleRotation,
+    TopdownRandomShiftCenter,
+)
 
 
 class _Sequence:

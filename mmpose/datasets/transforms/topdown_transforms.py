@@ -11,8 +11,12 @@ import cv2
 import numpy as np
 
 from mmpose.registry import TRANSFORMS
-from mmpose.structures import (affine_transform_points, fliplr_joints, get_affine_transform,
-                               get_warp_matrix)
+from mmpose.structures import (
+    affine_transform_points,
+    fliplr_joints,
+    get_affine_transform,
+    get_warp_matrix,
+)
 
 PIXEL_STD = 200.0  # box scales are in units of 200 px (mmpose 0.x convention)
 
