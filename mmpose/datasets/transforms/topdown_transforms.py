@@ -151,7 +151,11 @@ class TopdownAffine:
         if results.get('flip', False):
             width = results['img_shape'][1]
             mirror = np.array([[-1., 0., width - 1.], [0., 1., 0.], [0., 0., 1.]])
-            img_mat = mat @ mirror
+            img_mat = img_mat @ mirror
+        f = results.get('img_reduction', 1)
+        if f > 1:  # reduced-resolution decode: pixel i covers original f*i .. f*i+f-1
+            c = (f - 1) / 2.
+            img_mat = img_mat @ np.array([[f, 0., c], [0., f, c], [0., 0., 1.]])
         w, h = int(self.input_size[0]), int(self.input_size[1])
         results['img'] = cv2.warpAffine(results['img'], img_mat, (w, h), flags=cv2.INTER_LINEAR)
         if 'keypoints' in results:
