@@ -149,9 +149,13 @@ def load_model_weights(model: nn.Module, path: str,
     state = extract_state_dict(load_file(path))
     state = map_official_keys(state, model.datasets, model.dataset_to_expert)
     state = _drop_merged_experts(state, model, path)
+    allow_unexpected = dict(allow_unexpected or {})
     if getattr(model, 'proto_head', None) is not None:
         # cluster bank size and cluster map follow the file (official files lack the map)
         model.proto_head.adapt_state_dict(state, 'proto_head.')  # modifies state in place
+    else:
+        allow_unexpected['proto_head.*'] = ('PoseBH prototype head: used in training only, '
+                                            'this model has none')
     allow_missing = dict(allow_missing or {})
     if transfer:
         state, reasons = _transfer_heads(state, model, path)

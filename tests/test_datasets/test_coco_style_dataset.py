@@ -82,3 +82,32 @@ def test_malformed_file(tmp_path):
     path.write_text('[]')
     with pytest.raises(ValueError, match='not a COCO-format'):
         CocoStyleDataset(ann_file=str(path))
+
+
+def test_weighted_sampler_ratios(samples):
+    from collections import Counter
+
+    from mmpose.datasets import CombinedDataset, WeightedDatasetSampler
+    coco = dict(type='CocoStyleDataset', dataset_name='coco',
+                ann_file=str(samples / 'coco' / 'test_coco.json'))
+    aic = dict(type='CocoStyleDataset', dataset_name='aic',
+               ann_file=str(samples / 'aic' / 'test_aic.json'))
+    ds = CombinedDataset([coco, aic])
+    assert len(ds) == 12 + 9 and set(ds.metainfo['datasets']) == {'coco', 'aic'}
+    sampler = WeightedDatasetSampler(ds, ratios=dict(coco=3, aic=1), seed=0)
+    counts = Counter()
+    for epoch in range(200):
+        sampler.set_epoch(epoch)
+        idx = list(sampler)
+        assert len(idx) == len(ds)
+        counts.update('coco' if i < 12 else 'aic' for i in idx)
+    share = counts['coco'] / sum(counts.values())
+    assert abs(share - 0.75) < 0.02
+    sampler.set_epoch(3)
+    first = list(sampler)
+    sampler.set_epoch(3)
+    assert list(sampler) == first  # deterministic per epoch
+    with pytest.raises(ValueError, match='missing'):
+        WeightedDatasetSampler(ds, ratios=dict(coco=1))
+    with pytest.raises(ValueError, match='distinct'):
+        CombinedDataset([coco, coco])
