@@ -90,3 +90,24 @@ def test_dead_worker_ends_the_job(samples, tmp_path):
     assert r.returncode != 0
     assert 'rank 1 lost its data disk' in r.stdout + r.stderr
     assert elapsed < 90, elapsed  # includes ~10 s of start-up per process
+
+
+def test_slurm_launcher(samples, tmp_path):
+    """tools/slurm_train.sh through a stand-in `srun` that runs one task with SLURM's variables."""
+    bindir = tmp_path / 'bin'
+    bindir.mkdir()
+    srun = bindir / 'srun'
+    # drop srun's own options (everything before the interpreter), run as SLURM task 0 of 1
+    srun.write_text('#!/usr/bin/env bash\nwhile [[ "$1" != "$PYTHON" ]]; do shift; done\n'
+                    'SLURM_PROCID=0 SLURM_NTASKS=1 SLURM_LOCALID=0 SLURM_NODELIST=localhost '
+                    'MASTER_ADDR=127.0.0.1 exec "$@"\n')
+    srun.chmod(0o755)
+    cfg = tmp_path / 'cfg.py'
+    cfg.write_text(CFG.format(repo=REPO, samples=samples))
+    env = dict(os.environ, PYTHON=sys.executable, GPUS='1', GPUS_PER_NODE='1',
+               PATH=f"{bindir}:{os.environ['PATH']}", MASTER_PORT=str(29300 + os.getpid() % 500))
+    r = subprocess.run(['bash', str(REPO / 'tools/slurm_train.sh'), 'part', 'job', str(cfg),
+                        str(tmp_path / 'wd')], cwd=tmp_path, env=env, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert (tmp_path / 'wd' / 'epoch_1.pth').is_file()

@@ -22,7 +22,8 @@ from mmpose.structures import flip_heatmaps, transform_preds
 
 _TEST_CFG_DEFAULTS = dict(flip_test=True, shift_heatmap=False, use_udp=False,
                           post_process='default', modulate_kernel=11,
-                          target_type='GaussianHeatmap')
+                          target_type='GaussianHeatmap', amp_dtype=None)
+_AMP_DTYPES = {None: None, 'bfloat16': torch.bfloat16, 'float16': torch.float16}
 _LOSS_NORMS = ('batch_share', 'dataset_mean')
 _PASS_KEYS = ('img_id', 'bbox_id', 'bbox_score', 'area', 'center', 'scale', 'category_id',
               'dataset_name', 'img_path', 'id', 'bbox', 'gt_keypoints', 'gt_keypoints_visible')
@@ -66,7 +67,9 @@ class MultiDatasetTopdown(BaseModel):
             whole batch, results masked), kept for benchmarks and equivalence tests.
         train_cfg: Unused; kept for config compatibility (must be empty).
         test_cfg: ``flip_test``, ``shift_heatmap``, ``use_udp``, ``post_process``
-            (``'default'``, ``'unbiased'`` or None), ``modulate_kernel``, ``target_type``.
+            (``'default'``, ``'unbiased'`` or None), ``modulate_kernel``, ``target_type``,
+            ``amp_dtype`` (None, ``'bfloat16'`` or ``'float16'``: run the network under
+            autocast for prediction; decoding stays fp32).
         pretrained: Backbone weights (MAE / ViT / ViTPose checkpoints) loaded by
             :meth:`init_weights`.
         multihead_pretrained: Whole-model weights (ViTPose / ViTPose+ / PoseBH checkpoints)
@@ -101,6 +104,9 @@ class MultiDatasetTopdown(BaseModel):
                              f'got {loss_normalization!r}')
         _check_keys(train_cfg, {}, 'model.train_cfg')
         self.test_cfg = _check_keys(test_cfg, _TEST_CFG_DEFAULTS, 'model.test_cfg')
+        if self.test_cfg['amp_dtype'] not in _AMP_DTYPES:
+            raise ValueError(f"model.test_cfg.amp_dtype must be one of {list(_AMP_DTYPES)}, got "
+                             f"{self.test_cfg['amp_dtype']!r}")
         self.datasets = tuple(datasets)
         self.dataset_aliases = dict(dataset_aliases or {})
         bad = {a: b for a, b in self.dataset_aliases.items() if b not in self.datasets}
@@ -304,12 +310,15 @@ class MultiDatasetTopdown(BaseModel):
         x = torch.cat([inputs, inputs.flip(-1)]) if flip else inputs
         if flip and expert is not None:
             expert = torch.cat([expert, expert])
-        feats = self.backbone(x, expert)
+        dtype = _AMP_DTYPES[self.test_cfg['amp_dtype']]
+        with torch.autocast(x.device.type, dtype=dtype or torch.float32, enabled=bool(dtype)):
+            feats = self.backbone(x, expert)
         results: list[dict | None] = [None] * batch
         for name in dict.fromkeys(names):
             pos = self._positions(names, name, feats.device)
             rows = torch.cat([pos, pos + batch]) if flip else pos
-            heatmaps = self.heads[name](feats.index_select(0, rows)).float()
+            with torch.autocast(x.device.type, dtype=dtype or torch.float32, enabled=bool(dtype)):
+                heatmaps = self.heads[name](feats.index_select(0, rows)).float()
             if flip:
                 n = len(pos)
                 flip_idx = data_samples[int(pos[0])]['flip_indices']
