@@ -68,6 +68,9 @@ def route_results_files(cfg: Config, out: str) -> dict[str, str]:
                 sub.outfile_prefix = osp.join(cfg.work_dir, f'test_results_{name}')
                 routes[sub.outfile_prefix + '.keypoints.json'] = f'{stem}_{name}.json'
         return routes
+    if 'ann_file' not in ev:
+        print(f"note: {ev.get('type')} writes no keypoint results file; --out is ignored")
+        return {}
     ev.outfile_prefix = osp.join(cfg.work_dir, 'test_results')
     return {ev.outfile_prefix + '.keypoints.json': out}
 

@@ -17,4 +17,5 @@ interhand_test = dict(
     interhand_val, ann_file=ih_ann.format('all', 'test', 'data'),
     camera_file=ih_ann.format('all', 'test', 'camera'),
     joint_file=ih_ann.format('all', 'test', 'joint_3d'), img_prefix=ih_root + 'images/test/')
-interhand_metric = dict(type='PCKAccuracyMetric', prefix='interhand2d', metrics=('PCK', 'AUC', 'EPE'))
+interhand_metric = dict(type='PCKAccuracyMetric', prefix='interhand2d',
+                        metric_names=('PCK', 'AUC', 'EPE'))

@@ -39,7 +39,8 @@ class PCKAccuracyMetric(BaseMetric):
     """PCK (box-normalised), AUC and EPE of top-down predictions.
 
     Args:
-        metrics: Which of ``'PCK'``, ``'AUC'``, ``'EPE'`` to report.
+        metric_names: Which of ``'PCK'``, ``'AUC'``, ``'EPE'`` to report (not ``metrics``:
+            mmengine reads a ``metrics`` key as an ``Evaluator`` config).
         pck_thr: PCK threshold as a fraction of the longer side of the instance box.
         auc_normalize: AUC threshold range in pixels (thresholds are fractions of it).
         auc_num_steps: Number of AUC thresholds.
@@ -51,16 +52,16 @@ class PCKAccuracyMetric(BaseMetric):
     METRICS: ClassVar[tuple[str, ...]] = ('PCK', 'AUC', 'EPE')
 
     def __init__(self,
-                 metrics: str | Sequence[str] = ('PCK', 'AUC', 'EPE'),
+                 metric_names: str | Sequence[str] = ('PCK', 'AUC', 'EPE'),
                  pck_thr: float = 0.2,
                  auc_normalize: float = 30.,
                  auc_num_steps: int = 20,
                  collect_device: str = 'cpu',
                  prefix: str | None = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
-        metrics = [metrics] if isinstance(metrics, str) else list(metrics)
+        metrics = [metric_names] if isinstance(metric_names, str) else list(metric_names)
         if not metrics:
-            raise ValueError(f'PCKAccuracyMetric: metrics is empty; choose from {self.METRICS}')
+            raise ValueError(f'PCKAccuracyMetric: metric_names is empty; choose from {self.METRICS}')
         for name in metrics:
             if name not in self.METRICS:
                 raise KeyError(f'PCKAccuracyMetric: metric {name!r} is not supported; valid '

@@ -27,7 +27,7 @@ def interhand(samples):
     (10, 1.0, 0.65, 10.0),
 ])
 def test_gt_as_prediction_and_shift(interhand, shift, pck, auc, epe):
-    metric = METRICS.build(dict(type='PCKAccuracyMetric', metrics=('PCK', 'AUC', 'EPE'),
+    metric = METRICS.build(dict(type='PCKAccuracyMetric', metric_names=('PCK', 'AUC', 'EPE'),
                                 prefix='interhand2d'))
     preds = gt_as_predictions(interhand, shift)
     metric.process(None, preds)
@@ -49,7 +49,7 @@ def test_pck_is_normalised_by_the_longer_box_side():
     gt = np.zeros((4, 2))
     a = _sample(0, [[19, 0], [0, 21], [5, 5], [100, 100]], gt, [1, 1, 1, 0], [0, 0, 50, 100])
     b = _sample(1, [[3, 0], [0, 5], [0, 0], [9, 9]], gt, [1, 1, 1, 1], [0, 0, 20, 10])
-    metric = PCKAccuracyMetric(metrics='PCK')
+    metric = PCKAccuracyMetric(metric_names='PCK')
     metric.process(None, [b, a])
     # per joint: [2/2, 0/2, 2/2, 0/1] -> mean 0.5; the invisible joint of `a` is ignored
     assert metric.compute_metrics(metric.results) == {'PCK': pytest.approx(0.5)}
@@ -60,7 +60,7 @@ def test_auc_epe_and_dedup():
     pred = [[10, 4], [10, 18], [0, 0], [40, 40], [20, 10]]
     gt = [[10, 0], [10, 10], [0, 0], [30, 30], [0, 10]]
     sample = _sample(0, pred, gt, [1, 1, 0, 1, 1], [0, 0, 10, 10])
-    metric = PCKAccuracyMetric(metrics=['AUC', 'EPE'], auc_normalize=20, auc_num_steps=4)
+    metric = PCKAccuracyMetric(metric_names=['AUC', 'EPE'], auc_normalize=20, auc_num_steps=4)
     # a repeated (img_id, bbox_id), as a padded distributed batch gives, is dropped
     repeated = dict(sample, pred_keypoints=torch.zeros(5, 2))
     metric.process(None, [sample, repeated])
@@ -72,17 +72,17 @@ def test_auc_epe_and_dedup():
 @pytest.mark.parametrize('metrics', ['mAP', ('PCK', 'PCKh')])
 def test_unknown_metric_lists_valid_ones(metrics):
     with pytest.raises(KeyError, match=r"valid metrics: \['PCK', 'AUC', 'EPE'\]"):
-        PCKAccuracyMetric(metrics=metrics)
+        PCKAccuracyMetric(metric_names=metrics)
 
 
 def test_bad_input():
     with pytest.raises(ValueError, match='empty'):
-        PCKAccuracyMetric(metrics=())
+        PCKAccuracyMetric(metric_names=())
     metric = PCKAccuracyMetric()
     sample = _sample(0, np.zeros((3, 2)), np.zeros((3, 2)), [1, 1, 1], [0, 0, 5, 5])
     with pytest.raises(KeyError, match=r"lacks \['bbox'\].*InterHand2DDataset"):
         metric.process(None, [{k: v for k, v in sample.items() if k != 'bbox'}])
-    PCKAccuracyMetric(metrics='EPE').process(None, [{k: v for k, v in sample.items()
+    PCKAccuracyMetric(metric_names='EPE').process(None, [{k: v for k, v in sample.items()
                                                      if k != 'bbox'}])  # EPE needs no box
     with pytest.raises(ValueError, match='3 predicted, 2 ground-truth'):
         metric.process(None, [dict(sample, gt_keypoints=np.zeros((2, 2)))])
