@@ -96,8 +96,13 @@ def load_state_dict_checked(module: nn.Module, state: Mapping[str, torch.Tensor]
     module.load_state_dict(to_load, strict=False)
     skipped = len(report['missing']) + len(report['unexpected'])
     if skipped:
+        used = {**allow_missing, **allow_unexpected}
+        reasons = '\n'.join(f'  {pattern}: {why}' for pattern, why in used.items()
+                            if any(_allowed(k, {pattern: why})
+                                   for k in report['missing'] + report['unexpected']))
         print_log(f'loaded {source}: {len(to_load)} tensors; allowed differences:\n'
-                  + format_mismatch(report), logger='current', level=logging.INFO)
+                  + format_mismatch(report) + '\n' + reasons, logger='current',
+                  level=logging.INFO)
     return report
 
 

@@ -17,9 +17,9 @@ from mmpose.codecs._refinement import get_max_preds
 from mmpose.codecs._refinement import refine_dark_udp as refine_dark_udp_np
 from mmpose.models.heads import HeatmapHead, KptProtoHead, KptPrototype
 from mmpose.models.heads.cps import cluster_prototypes
+from mmpose.codecs.torch_decode import refine_dark_udp
 from mmpose.models.heads.css import (
     make_pseudo_targets,
-    refine_dark_udp,
     render_udp_gaussians,
     select_pseudo_joints,
 )

@@ -82,3 +82,38 @@ def test_split_then_remove_prototypes(tmp_path):
     stripped = torch.load(tmp_path / 'split' / 'tiny_coco_no_proto.pth', weights_only=True)
     keys = stripped['state_dict'].keys()
     assert not any('prototype' in k for k in keys) and 'proto_head.head.0.weight' in keys
+
+
+def test_readme_transfer_flow(tmp_path, data_tree):
+    """README transfer: split -> remove prototypes -> fine-tune the InterHand transfer config from
+    the COCO model without prototypes (tiny sizes through --cfg-options)."""
+    cfg_path = tmp_path / 'posebh_tiny.py'
+    cfg_path.write_text(CFG.format(names=NAMES, experts={n: i for i, n in enumerate(NAMES)}))
+    torch.manual_seed(0)
+    model = MODELS.build(Config.fromfile(cfg_path).model)
+    model.init_weights()
+    src = tmp_path / 'epoch_100.pth'
+    torch.save({'state_dict': model.state_dict()}, src)
+    _run(REPO / 'tools/model_split.py', '--source', src, '--config', cfg_path, '--target',
+         tmp_path / 'split', '--prefix', 'posebh_base')
+    _run(REPO / 'tools/remove_proto.py', '--source', tmp_path / 'split/posebh_base_coco.pth')
+    small = ['model.backbone.embed_dim=32', 'model.backbone.depth=2', 'model.backbone.num_heads=4',
+             'model.backbone.img_size=(64,48)', 'model.keypoint_head.in_channels=32',
+             'model.keypoint_head.num_deconv_filters=(16,16)', 'model.proto_head.in_channels=32',
+             'model.proto_head.num_deconv_filters=(16,16)', 'model.proto_head.channels=8',
+             'model.proto_head.out_channels=8',
+             f"model.multihead_pretrained={tmp_path / 'split/posebh_base_coco_no_proto.pth'}",
+             'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
+             'val_dataloader.num_workers=0', 'train_cfg.max_epochs=1']
+    for split in ('train_dataloader', 'val_dataloader'):
+        small += [f'{split}.dataset.image_size=(48,64)',
+                  f'{split}.dataset.pipeline.0.input_size=(48,64)']
+    small.append('train_dataloader.dataset.pipeline.0.heatmap_size=(12,16)')
+    config = REPO / ('configs/hand/2d_kpt_sview_rgb_img/topdown_heatmap/interhand2d/'
+                     'vitb_posebh_interhand2d_256x192.py')
+    r = subprocess.run([sys.executable, str(REPO / 'tools/train.py'), str(config), '--work-dir',
+                        str(tmp_path / 'wd'), '--cfg-options', *small], cwd=data_tree,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert 'transfer: new keypoint set' in r.stdout + r.stderr
+    assert (tmp_path / 'wd/epoch_1.pth').is_file()

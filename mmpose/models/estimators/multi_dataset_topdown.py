@@ -17,6 +17,7 @@ from mmengine.model import BaseModel
 from torch import Tensor, nn
 
 from mmpose.codecs import MSRAHeatmap, UDPHeatmap
+from mmpose.codecs.torch_decode import decode_udp
 from mmpose.registry import MODELS
 from mmpose.structures import flip_heatmaps, transform_preds
 
@@ -325,12 +326,17 @@ class MultiDatasetTopdown(BaseModel):
                 flipped = flip_heatmaps(heatmaps[n:], flip_idx,
                                         shift=self.test_cfg['shift_heatmap'])
                 heatmaps = (heatmaps[:n] + flipped) * 0.5
-            self._decode_into(results, pos.tolist(), heatmaps.cpu().numpy(), data_samples)
+            self._decode_into(results, pos.tolist(), heatmaps, data_samples)
         return results
 
-    def _decode_into(self, results: list, pos: list[int], heatmaps: np.ndarray,
+    def _decode_into(self, results: list, pos: list[int], heatmaps: Tensor,
                      data_samples: list[dict]) -> None:
-        coords, scores = self._decoder.decode(heatmaps)
+        if self.test_cfg['use_udp'] and heatmaps.device.type != 'cpu':
+            # decode on the accelerator; only (N, K, 3) numbers travel to the host
+            coords, scores = decode_udp(heatmaps, self.test_cfg['modulate_kernel'])
+            coords, scores = coords.cpu().numpy(), scores.cpu().numpy()
+        else:  # the numpy codec: the reference implementation
+            coords, scores = self._decoder.decode(heatmaps.cpu().numpy())
         centers = np.stack([np.asarray(data_samples[i]['center'], np.float32) for i in pos])
         scales = np.stack([np.asarray(data_samples[i]['scale'], np.float32) for i in pos])
         h, w = heatmaps.shape[-2:]
