@@ -10,7 +10,6 @@
 ``face_kpts``, ... fields) are joined back in the metric's part order.
 """
 import argparse
-import json
 import os.path as osp
 from collections import defaultdict
 
@@ -18,6 +17,7 @@ import cv2
 import numpy as np
 
 from mmpose.checkpoint import atomic_write_bytes
+from mmpose.datasets.base_topdown_dataset import load_json
 from mmpose.datasets.metainfo import DatasetMeta, available_metainfo, get_metainfo
 from mmpose.evaluation.metrics.coco_wholebody_metric import CocoWholeBodyMetric
 from mmpose.utils import run_cli
@@ -39,16 +39,6 @@ def parse_args() -> argparse.Namespace:
     p.add_argument('--pose-score-thr', type=float, default=0.0,
                    help='skip poses whose score is below this')
     return p.parse_args()
-
-
-def load_json(path: str, what: str) -> object:
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'{what} not found: {path!r}')
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except json.JSONDecodeError as e:
-        raise ValueError(f'{what} {path!r} is not valid JSON: {e}') from None
 
 
 def group_poses(preds: list, meta: DatasetMeta, pose_score_thr: float) -> dict[int, np.ndarray]:
