@@ -13,6 +13,7 @@ import numpy as np
 from mmengine.logging import print_log
 
 from mmpose.registry import DATASETS
+from mmpose.utils.progress import progress
 
 from .base_topdown_dataset import BadRecord, BaseTopdownDataset, load_json
 
@@ -77,7 +78,8 @@ class CocoStyleDataset(BaseTopdownDataset):
                 continue
             anns_by_image[ann['image_id']].append(ann)
         records = []
-        for img_id, img in self._images.items():
+        for img_id, img in progress(self._images.items(), len(self._images),
+                                    f'indexing {self.dataset_name}'):
             bbox_id = 0
             for ann in anns_by_image.get(img_id, ()):
                 try:

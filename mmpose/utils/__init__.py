@@ -2,5 +2,6 @@
 from .cli import run_cli
 from .config_utils import adapt_dataloaders, load_config
 from .launch import setup_distributed
+from .progress import progress
 
-__all__ = ['run_cli', 'setup_distributed', 'adapt_dataloaders', 'load_config']
+__all__ = ['run_cli', 'setup_distributed', 'adapt_dataloaders', 'load_config', 'progress']

@@ -146,3 +146,23 @@ def test_analyze_logs_plot_and_summary(tmp_path):
     tool = _load_tool(REPO / 'tools/analysis/analyze_logs.py')
     with pytest.raises(KeyError, match='coco/APx'):
         tool.check_keys({'a': tool.load_scalars(str(logs[0]))}, ['coco/APx'])
+
+
+def test_tensorboard_one_config_line(tmp_path, samples):
+    """The README's one config line writes TensorBoard event files (skips without tensorboard)."""
+    pytest.importorskip('tensorboard')
+    repo = Path(__file__).resolve().parents[2]
+    s = f'{samples}/coco/'
+    cfg = tmp_path / 'tb.py'
+    cfg.write_text(
+        f"_base_ = ['{repo}/configs/demo/vitpose_tiny_synthetic_coco.py']\n"
+        "visualizer = dict(vis_backends=[dict(type='LocalVisBackend'), "
+        "dict(type='TensorboardVisBackend')])\n"
+        f"train_dataloader = dict(num_workers=0, dataset=dict(ann_file='{s}test_coco.json', "
+        f"img_prefix='{s}'))\n"
+        "val_dataloader = None\nval_cfg = None\nval_evaluator = None\n"
+        "train_cfg = dict(max_epochs=1)\nmodel = dict(backbone=dict(depth=1))\n")
+    r = subprocess.run([sys.executable, str(repo / 'tools/train.py'), str(cfg), '--work-dir',
+                        str(tmp_path / 'wd')], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert list((tmp_path / 'wd').rglob('events.out.tfevents.*'))
