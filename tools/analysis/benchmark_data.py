@@ -86,13 +86,15 @@ def main() -> None:
     p.add_argument('--images', type=int, default=64)
     p.add_argument('--samples', type=int, default=400)
     p.add_argument('--format', default='coco', help='synthetic format (coco_wholebody: 133 kpts)')
+    p.add_argument('--image-size', type=int, nargs=2, default=(640, 480),
+                   help='JPEG size (W H); e.g. 1280 960 for MPII/AIC-like images with large people')
     p.add_argument('--json', help='write the figures here')
     args = p.parse_args()
     cv2.setNumThreads(1)
     torch.set_num_threads(1)
     with tempfile.TemporaryDirectory() as tmp:
         paths = generate_dataset(args.format, tmp, num_images=args.images, split='train',
-                                 image_size=(640, 480))
+                                 image_size=tuple(args.image_size))
         fields = ('keypoints', 'foot_kpts', 'face_kpts', 'lefthand_kpts', 'righthand_kpts') \
             if args.format == 'coco_wholebody' else ('keypoints', )
         ds = CocoStyleDataset(ann_file=str(paths['annotation']), img_prefix=str(paths['images']) +
@@ -114,7 +116,8 @@ def main() -> None:
             straightforward(info, st)
         times['straightforward'] = time.perf_counter() - t
     sps = {k: args.samples / v for k, v in times.items()}
-    out = dict(samples=args.samples, format=args.format, samples_per_s=sps,
+    out = dict(samples=args.samples, format=args.format, image_size=args.image_size,
+               samples_per_s=sps,
                ratio_fast_over_straightforward=sps['fast'] / sps['straightforward'])
     for k, v in sps.items():
         print(f'{k:<16} {v:8.1f} samples/s per worker ({1e3 / v:.2f} ms/sample)')

@@ -6,6 +6,9 @@ owns rows ``offset_d .. offset_d + K_d - 1`` in ``datasets`` order) turns embedd
 "prototype heatmaps" for all types at once. Training only: the losses teach the embedding, via
 the prototypes, a label space shared across datasets; optionally CSS (pseudo labels where head
 and prototypes agree, :mod:`.css`) and CPS (clustered prototypes, :mod:`.cps`) are added.
+
+(Slightly over 400 lines: the constructor takes every PoseBH hyper-parameter explicitly, as
+config keys, instead of an untyped ``extra`` dict.)
 """
 from __future__ import annotations
 
