@@ -6,7 +6,8 @@ val_cfg = dict()
 test_cfg = dict()
 
 optim_wrapper = dict(
-    optimizer=dict(type='AdamW', lr=5e-4, betas=(0.9, 0.999), weight_decay=0.1),
+    # fused=True: one multi-tensor kernel per step instead of a loop over parameters
+    optimizer=dict(type='AdamW', lr=5e-4, betas=(0.9, 0.999), weight_decay=0.1, fused=True),
     constructor='LayerDecayOptimWrapperConstructor',
     paramwise_cfg=dict(num_layers=12, layer_decay_rate=0.75),
     clip_grad=dict(max_norm=1.0, norm_type=2))
