@@ -10,7 +10,7 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 from mmpose.models.estimators import log_model_summary
-from mmpose.utils import load_config, run_cli, setup_distributed
+from mmpose.utils import adapt_precision, load_config, run_cli, setup_distributed
 
 
 def parse_args() -> argparse.Namespace:
@@ -47,6 +47,7 @@ def main() -> None:
     if args.amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    adapt_precision(cfg)
     setup_distributed(args.launcher, cfg)
     runner = Runner.from_cfg(cfg)
     log_model_summary(runner.model.module if is_model_wrapper(runner.model) else runner.model)

@@ -1,6 +1,7 @@
 """Config adjustments shared by the command-line tools."""
 from __future__ import annotations
 
+import logging
 import os.path as osp
 
 from mmengine.config import Config
@@ -30,3 +31,17 @@ def load_config(path: str, cfg_options: dict, work_dir: str | None) -> Config:
     cfg.work_dir = work_dir or cfg.get('work_dir') or osp.join(
         './work_dirs', osp.splitext(osp.basename(path))[0])
     return cfg
+
+
+def adapt_precision(cfg: Config) -> None:
+    """mmengine's ``AmpOptimWrapper`` needs an accelerator: without one, train in fp32 (with a
+    warning) instead of failing, so GPU configs (PoseBH's fp16) also run on a CPU."""
+    import torch
+    from mmengine.logging import print_log
+    wrapper = cfg.get('optim_wrapper') or {}
+    if wrapper.get('type') == 'AmpOptimWrapper' and not torch.cuda.is_available():
+        for key in ('type', 'dtype', 'loss_scale'):
+            wrapper.pop(key, None)
+        wrapper['type'] = 'OptimWrapper'
+        print_log('mixed precision (AmpOptimWrapper) needs a GPU; training in fp32 on this '
+                  'machine', logger='current', level=logging.WARNING)
