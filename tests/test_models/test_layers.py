@@ -216,3 +216,16 @@ def test_resize_pos_embed_rejects_inconsistent_grid():
         resize_pos_embed(pos, None, (4, 4))
     with pytest.raises(ValueError, match='does not match'):
         resize_pos_embed(pos, (5, 3), (4, 4))
+
+
+def test_explicit_attention_matches_sdpa():
+    """The explicit (original) attention formulation equals the SDPA path."""
+    import torch
+
+    from mmpose.models.layers import Attention
+    torch.manual_seed(0)
+    attn = Attention(32, num_heads=4, qkv_bias=True)
+    x = torch.randn(2, 7, 32)
+    fast = attn(x)
+    attn.fused = False
+    torch.testing.assert_close(attn(x), fast, atol=1e-5, rtol=1e-5)

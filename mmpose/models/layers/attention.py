@@ -17,7 +17,12 @@ class Attention(nn.Module):
         qkv_bias: Bias in the fused qkv projection (True in all ViTPose configs).
         attn_drop: Dropout on the attention weights (training only).
         proj_drop: Dropout after the output projection.
+
+    Set ``fused = False`` for the explicit formulation of the original (materialised attention
+    matrix), which benchmarks compare against.
     """
+
+    fused: bool = True
 
     def __init__(self,
                  dim: int,
@@ -39,6 +44,10 @@ class Attention(nn.Module):
         B, N, C = x.shape
         qkv = self.qkv(x).reshape(B, N, 3, self.num_heads, C // self.num_heads)
         q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)  # each (B, heads, N, head_dim)
-        x = F.scaled_dot_product_attention(
-            q, k, v, dropout_p=self.attn_drop if self.training else 0.)
+        drop = self.attn_drop if self.training else 0.
+        if self.fused:
+            x = F.scaled_dot_product_attention(q, k, v, dropout_p=drop)
+        else:
+            attn = ((q * q.shape[-1]**-0.5) @ k.transpose(-2, -1)).softmax(dim=-1)
+            x = F.dropout(attn, drop, self.training) @ v
         return self.proj_drop(self.proj(x.transpose(1, 2).reshape(B, N, C)))
