@@ -80,3 +80,24 @@ def test_eval_config(data_tree, tmp_path, config, key, ann, extra):
     if ann:
         ap = _xtcocotools_ap(str(data_tree / f'data/coco/annotations/{ann}.json'), str(out))
         assert abs(ap - metrics['coco/AP']) < 1e-4
+
+
+def test_testdev_config_writes_the_submission_file(data_tree, tmp_path):
+    """COCO test-dev has no public ground truth: the run writes the results file only."""
+    config = f'{B}/coco/ViTPose_base_coco_256x192_testdev.py'
+    cfg = Config.fromfile(REPO / config)
+    cfg.merge_from_dict({k: DictAction._parse_iterable(v)
+                         for k, v in (item.split('=', 1) for item in SHRINK[:-1])})
+    from mmpose.registry import MODELS
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    torch.save({'state_dict': model.state_dict()}, tmp_path / 'model.pth')
+    out = tmp_path / 'test-dev_results.json'
+    r = subprocess.run(
+        [sys.executable, str(REPO / 'tools/test.py'), str(REPO / config), str(tmp_path / 'model.pth'),
+         '--work-dir', str(tmp_path / 'wd'), '--out', str(out), '--cfg-options', *SHRINK],
+        cwd=data_tree, capture_output=True, text=True, timeout=300,
+        env=dict(os.environ, OMP_NUM_THREADS='1'))
+    assert r.returncode == 0, r.stderr[-3000:]
+    results = json.loads(out.read_text())
+    assert results and {'image_id', 'keypoints', 'score', 'category_id'} <= set(results[0])
