@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing as mp
 import os.path as osp
+import random
+import zlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -74,6 +77,9 @@ class BaseTopdownDataset(BaseDataset):
         self.bbox_file = bbox_file
         self.det_bbox_thr = det_bbox_thr
         self.num_bad_records = 0
+        # (seed, epoch, enabled) in shared memory: data workers forked before an epoch starts,
+        # persistent ones included, see the values the main process sets (set_sample_seeding)
+        self._sample_seeding = mp.RawArray('q', 3)
         # built from this package's registry (mmengine's Compose would need a default scope)
         transforms = [TRANSFORMS.build(t) if isinstance(t, dict) else t for t in pipeline]
         super().__init__(ann_file=ann_file, metainfo=None, data_root='', data_prefix=dict(),
@@ -150,6 +156,23 @@ class BaseTopdownDataset(BaseDataset):
         return arr.reshape(k, 3)
 
     # ---- access --------------------------------------------------------------------------
+    def set_sample_seeding(self, seed: int, epoch: int) -> None:
+        """Draw each training sample's augmentation from (seed, epoch, dataset, index) alone.
+
+        The random streams then do not depend on which worker loads a sample, how many workers
+        there are, or whether the run was resumed.
+        """
+        self._sample_seeding[:] = [seed % 2**32, epoch, 1]
+
+    def prepare_data(self, idx: int) -> dict:
+        seed, epoch, enabled = self._sample_seeding[:]
+        if enabled and not self.test_mode:
+            key = zlib.crc32(self.dataset_name.encode())
+            state = np.random.SeedSequence([seed, epoch, key, idx]).generate_state(1)[0]
+            np.random.seed(state)
+            random.seed(int(state))
+        return super().prepare_data(idx)
+
     def get_data_info(self, idx: int) -> dict:
         info = super().get_data_info(idx)
         info.update(dataset_name=self.dataset_name, flip_indices=self.meta.flip_indices,

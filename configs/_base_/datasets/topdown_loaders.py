@@ -1,10 +1,9 @@
 # Data loading shared by the top-down configs (datasets come from _base_/datasets/<name>.py):
 # batch 64 per GPU for training and 32 for evaluation, as the ViTPose configs.
-# Training workers are re-forked every epoch and seeded from (seed, epoch, rank)
-# (EpochSeedHook): augmentation differs per epoch and a resumed run repeats an uninterrupted one.
+# Each sample's augmentation is seeded from (seed, epoch, dataset, index) (EpochSeedHook), so
+# workers can persist and a resumed run repeats an uninterrupted one, whatever num_workers is.
 train_dataloader = dict(
-    batch_size=64, num_workers=4, persistent_workers=False, pin_memory=True,
-    worker_init_fn=dict(type='mmpose.seed_worker'),
+    batch_size=64, num_workers=4, persistent_workers=True, pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     collate_fn=dict(type='mmpose.pose_collate'))
 val_dataloader = dict(
