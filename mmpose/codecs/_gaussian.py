@@ -98,17 +98,18 @@ def windowed_gaussians(keypoints: np.ndarray, visible: np.ndarray, stride: np.nd
     sq_y = (grid[None, :] - patch_center[:, 1:2])**2                   # (K, S)
     patches = np.exp(-(sq_y[:, :, None] + sq_x[:, None, :]) / (2 * sigma**2))
 
-    # Paste: target[y, x] = patch[y - ul_y, x - ul_x] inside [ul, br) and the map.
+    # Paste: target[y, x] = patch[y - ul_y, x - ul_x] inside [ul, br) and the map. Only the
+    # (K, S, S) window cells are touched (a full-map gather would read K * H * W cells).
     num_cells = len(grid)
-    idx_x = np.arange(width)[None, :] - upper_left[:, 0:1]             # (K, W)
-    idx_y = np.arange(height)[None, :] - upper_left[:, 1:2]            # (K, H)
-    in_x = (idx_x >= 0) & (idx_x < num_cells) & (np.arange(width) < bottom_right[:, 0:1])
-    in_y = (idx_y >= 0) & (idx_y < num_cells) & (np.arange(height) < bottom_right[:, 1:2])
-    idx_x, idx_y = np.clip(idx_x, 0, num_cells - 1), np.clip(idx_y, 0, num_cells - 1)
-    joint = np.arange(len(keypoints))[:, None, None]
-    values = patches[joint, idx_y[:, :, None], idx_x[:, None, :]]      # (K, H, W)
-    mask = (weights > 0.5)[:, None, None] & in_y[:, :, None] & in_x[:, None, :]
-    return np.where(mask, values, np.float32(0)), weights
+    ys = upper_left[:, 1:2] + np.arange(num_cells)                     # (K, S)
+    xs = upper_left[:, 0:1] + np.arange(num_cells)                     # (K, S)
+    in_y = (ys >= 0) & (ys < height) & (ys < bottom_right[:, 1:2])
+    in_x = (xs >= 0) & (xs < width) & (xs < bottom_right[:, 0:1])
+    valid = (weights > 0.5)[:, None, None] & in_y[:, :, None] & in_x[:, None, :]
+    k, i, j = np.nonzero(valid)
+    heatmaps = np.zeros((len(keypoints), height, width), dtype=np.float32)
+    heatmaps[k, ys[k, i], xs[k, j]] = patches[k, i, j]
+    return heatmaps, weights
 
 
 def full_gaussians(keypoints: np.ndarray, visible: np.ndarray, stride: np.ndarray,
