@@ -8,6 +8,7 @@ same folder and are renamed into place, so a killed job never leaves a half-writ
 from __future__ import annotations
 
 import io
+import json
 import os
 import os.path as osp
 import pickle
@@ -87,11 +88,18 @@ def atomic_write_bytes(data: bytes, path: str) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp creates 0o600
         os.replace(tmp, path)
     except BaseException:
         if osp.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def atomic_write_json(obj: object, path: str | os.PathLike) -> None:
+    """Write ``obj`` as JSON to ``path`` atomically (results files, converted annotations)."""
+    # one-shot dumps uses the fast C encoder (json.dump to a file does not)
+    atomic_write_bytes(json.dumps(obj).encode(), os.fspath(path))
 
 
 def save_checkpoint(obj: dict, path: str) -> None:

@@ -15,9 +15,9 @@ from torch import nn
 from mmpose.codecs import UDPHeatmap
 from mmpose.codecs._refinement import get_max_preds
 from mmpose.codecs._refinement import refine_dark_udp as refine_dark_udp_np
+from mmpose.codecs.torch_decode import refine_dark_udp
 from mmpose.models.heads import HeatmapHead, KptProtoHead, KptPrototype
 from mmpose.models.heads.cps import cluster_prototypes
-from mmpose.codecs.torch_decode import refine_dark_udp
 from mmpose.models.heads.css import (
     make_pseudo_targets,
     render_udp_gaussians,

@@ -11,17 +11,18 @@ and ``step`` = the global iteration; validation lines carry only ``step``, which
 in epoch-based runs. Each key gets its own panel; several logs are overlaid.
 """
 import argparse
+import io
 import json
 import math
 import os
 import os.path as osp
-import tempfile
 
 import matplotlib
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the headless backend)
 
+from mmpose.checkpoint import atomic_write_bytes  # noqa: E402
 from mmpose.utils import run_cli  # noqa: E402
 
 # keys where lower is better; everything else (AP, AR, PCK, AUC, ...) is higher-is-better
@@ -104,17 +105,12 @@ def plot(logs: dict[str, list[dict]], keys: list[str], out: str, title: str | No
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    folder = osp.dirname(osp.abspath(out))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix='.tmp_', suffix='.png', dir=folder)
-    os.close(fd)
+    buf = io.BytesIO()
     try:
-        fig.savefig(tmp, dpi=100)
-        os.replace(tmp, out)
+        fig.savefig(buf, format='png', dpi=100)
     finally:
         plt.close(fig)
-        if osp.exists(tmp):
-            os.remove(tmp)
+    atomic_write_bytes(buf.getvalue(), out)
 
 
 def summary(logs: dict[str, list[dict]], keys: list[str]) -> None:

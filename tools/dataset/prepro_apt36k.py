@@ -8,7 +8,8 @@ import argparse
 import logging
 import os.path as osp
 
-from mmpose.datasets.preprocessing import APT36K_SPLITS, split_apt36k, write_json_atomic
+from mmpose.checkpoint import atomic_write_json
+from mmpose.datasets.preprocessing import APT36K_SPLITS, split_apt36k
 from mmpose.utils import run_cli
 
 
@@ -29,7 +30,7 @@ def main(argv=None) -> None:
     splits = split_apt36k(args.ann, rename_folders=dict(args.rename))
     for split in APT36K_SPLITS:
         path = osp.join(args.out_dir, args.out_pattern.format(split=split))
-        write_json_atomic(splits[split], path)
+        atomic_write_json(splits[split], path)
         print(f"{split}: {len(splits[split]['images'])} images, "
               f"{len(splits[split]['annotations'])} annotations -> {path}")
 

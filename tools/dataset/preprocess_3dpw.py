@@ -9,7 +9,8 @@ import argparse
 import logging
 import os.path as osp
 
-from mmpose.datasets.preprocessing import convert_pw3d, write_json_atomic
+from mmpose.checkpoint import atomic_write_json
+from mmpose.datasets.preprocessing import convert_pw3d
 from mmpose.utils import run_cli
 
 
@@ -35,7 +36,7 @@ def main(argv=None) -> None:
         for split in args.splits}
     for split, coco in converted.items():
         path = osp.join(args.out_dir, args.out_pattern.format(split=split))
-        write_json_atomic(coco, path)
+        atomic_write_json(coco, path)
         print(f"{split}: {len(coco['images'])} images, {len(coco['annotations'])} "
               f'annotations -> {path}')
 

@@ -14,6 +14,8 @@ from collections import OrderedDict
 
 import numpy as np
 
+from mmpose.codecs._refinement import get_max_preds
+
 # MPII head size is 0.6 x the head-box diagonal (Andriluka et al., CVPR 2014; 0.x SC_BIAS).
 MPII_HEAD_SIZE_FACTOR = 0.6
 
@@ -121,18 +123,6 @@ def keypoint_epe(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray) -> float:
     return valid.sum() / max(1, len(valid))
 
 
-def _get_max_preds(heatmaps: np.ndarray) -> np.ndarray:
-    """Integer argmax location (x, y) of each heatmap, (N, K, 2); -1 where the max is <= 0."""
-    num, num_kpts, _, width = heatmaps.shape
-    flat = heatmaps.reshape((num, num_kpts, -1))
-    idx = np.argmax(flat, 2).reshape((num, num_kpts, 1))
-    maxvals = np.amax(flat, 2).reshape((num, num_kpts, 1))
-    preds = np.tile(idx, (1, 1, 2)).astype(np.float32)
-    preds[:, :, 0] = preds[:, :, 0] % width
-    preds[:, :, 1] = preds[:, :, 1] // width
-    return np.where(np.tile(maxvals, (1, 1, 2)) > 0.0, preds, -1)
-
-
 def pose_pck_accuracy(output: np.ndarray,
                       target: np.ndarray,
                       mask: np.ndarray,
@@ -157,7 +147,7 @@ def pose_pck_accuracy(output: np.ndarray,
         return None, 0, 0
     if normalize is None:
         normalize = np.tile(np.array([[height, width]]), (num, 1))
-    pred, gt = _get_max_preds(output), _get_max_preds(target)
+    pred, gt = get_max_preds(output)[0], get_max_preds(target)[0]
     return keypoint_pck_accuracy(pred, gt, mask, thr, normalize)
 
 

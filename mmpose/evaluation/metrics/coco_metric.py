@@ -19,9 +19,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import io
-import json
 import logging
-import os
 import os.path as osp
 import tempfile
 from collections import OrderedDict
@@ -35,6 +33,7 @@ from mmengine.logging import print_log
 from xtcocotools.coco import COCO
 from xtcocotools.cocoeval import COCOeval
 
+from mmpose.checkpoint.io import atomic_write_json
 from mmpose.registry import METRICS
 
 from ..functional.nms import oks_nms_arrays, soft_oks_nms_arrays
@@ -55,22 +54,6 @@ def _clean_sigmas(sigmas: Sequence[float] | np.ndarray) -> np.ndarray:
     float32 repr recovers the literal that 0.x (float64 throughout) evaluated with.
     """
     return np.array([float(str(s)) for s in np.asarray(sigmas, dtype=np.float32)])
-
-
-def _dump_json_atomic(obj: Any, path: str) -> None:
-    """Write ``obj`` as JSON to ``path`` through a temporary file in the same folder."""
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp_path = tempfile.mkstemp(dir=folder, prefix=f'.{osp.basename(path)}.', suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'w') as f:
-            f.write(json.dumps(obj))  # one-shot dumps uses the fast C encoder; dump() does not
-        os.chmod(tmp_path, 0o644)
-        os.replace(tmp_path, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_path)
-        raise
 
 
 @contextlib.contextmanager
@@ -224,7 +207,7 @@ class CocoMetric(BaseMetric):
             res_file = f'{outfile_prefix}.keypoints.json'
             with _gc_paused():
                 entries = self._to_coco_entries(preds, kept, scores)
-                _dump_json_atomic(entries, res_file)
+                atomic_write_json(entries, res_file)
             print_log(f'CocoMetric: wrote {len(entries)} poses to {res_file}', logger='current')
             if self.format_only:
                 return OrderedDict()

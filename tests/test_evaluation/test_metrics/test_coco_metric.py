@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import torch
 
+from mmpose.checkpoint import atomic_write_json
 from mmpose.evaluation import CocoMetric
 from mmpose.evaluation.metrics import coco_metric
 from mmpose.registry import METRICS
@@ -192,7 +193,7 @@ def test_speed_nms_and_writing(tmp_path):
     kept, scores = metric._rescore_and_nms(preds)
     t_nms = time.perf_counter() - tic
     entries = metric._to_coco_entries(preds, kept, scores)
-    coco_metric._dump_json_atomic(entries, str(tmp_path / 'r.keypoints.json'))
+    atomic_write_json(entries, str(tmp_path / 'r.keypoints.json'))
     t_all = time.perf_counter() - tic
     print(f'\n{len(samples)} boxes: stack+rescore+OKS-NMS {t_nms:.2f}s, '
           f'+ writing {len(entries)} results {t_all:.2f}s')
