@@ -1,5 +1,11 @@
 """Install with ``pip install -e .`` (see scripts/setup.sh for the whole environment)."""
-from setuptools import find_packages, setup
+from setuptools import Extension, find_packages, setup
+
+# Region-of-interest JPEG decoding (mmpose/datasets/transforms/encoded_jpeg.py). Optional: where
+# the libjpeg headers are missing the build is skipped and OpenCV decodes whole images instead.
+_JPEG_ROI = Extension('mmpose.datasets.transforms._jpeg_roi',
+                      sources=['mmpose/datasets/transforms/_jpeg_roi.c'], libraries=['jpeg'],
+                      extra_compile_args=['-O2'], optional=True)
 
 
 def _version() -> str:
@@ -21,5 +27,6 @@ setup(
     packages=find_packages(include=['mmpose', 'mmpose.*']),
     python_requires='>=3.10',
     install_requires=_requirements(),
+    ext_modules=[_JPEG_ROI],
     license='Apache-2.0',
 )

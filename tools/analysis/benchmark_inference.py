@@ -1,6 +1,7 @@
 """Inference throughput of a config, with and without flip test: this package's path (original
-and mirrored crops in one forward pass, SDPA attention) against the original's formulation (two
-passes, explicit attention, numpy decoding).
+and mirrored crops in one forward pass, SDPA attention, only the sample's expert, decoding on the
+device) against the original's formulation (two passes, explicit attention, every expert on
+every sample, numpy decoding).
 
     python tools/analysis/benchmark_inference.py CONFIG [--batch 32] [--steps 5]
         [--device cuda] [--amp bf16] [--json out.json] [--cfg-options ...]
@@ -20,21 +21,26 @@ from mmpose.registry import MODELS
 from mmpose.structures import flip_heatmaps, transform_preds
 
 
-def set_fused_attention(model, fused: bool) -> None:
+def set_original_formulation(model, original: bool) -> None:
+    """Explicit attention and compute-every-expert MoE layers (the original's), or ours."""
     for module in model.modules():
         if hasattr(module, 'fused'):
-            module.fused = fused
+            module.fused = not original
+        if hasattr(module, 'dense'):
+            module.dense = original
 
 
 @torch.no_grad()
-def two_pass_predict(model, inputs, samples):
-    """The original's flip test: backbone + head on the images, again on the mirrored images."""
+def original_predict(model, inputs, samples, flip: bool):
+    """The original's test step: backbone + head, for the flip test again on the mirrored images
+    (a second pass), heatmaps decoded with numpy on the host."""
     names = [s['dataset_name'] for s in samples]
     expert = model._expert_idx(names, inputs.device)
     name = names[0]
     hm = model.heads[name](model.backbone(inputs, expert))
-    hm_f = model.heads[name](model.backbone(inputs.flip(-1), expert))
-    hm = (hm + flip_heatmaps(hm_f, samples[0]['flip_indices'])) * 0.5
+    if flip:
+        hm_f = model.heads[name](model.backbone(inputs.flip(-1), expert))
+        hm = (hm + flip_heatmaps(hm_f, samples[0]['flip_indices'])) * 0.5
     coords, scores = model._decoder.decode(hm.float().cpu().numpy())
     centers = np.stack([s['center'] for s in samples])
     scales = np.stack([s['scale'] for s in samples])
@@ -82,23 +88,27 @@ def main() -> None:
                 total += time.perf_counter() - t
         return args.batch * args.steps / total, out
 
-    res = {}
-    model.test_cfg['flip_test'] = True
-    res['batched_flip'], fast = run(lambda i: model(i, samples, mode='predict'))
-    set_fused_attention(model, False)
-    res['two_pass_flip'], slow = run(lambda i: two_pass_predict(model, i, samples))
-    set_fused_attention(model, True)
-    model.test_cfg['flip_test'] = False
-    res['no_flip'], _ = run(lambda i: model(i, samples, mode='predict'))
-    # explicit vs fused attention differ in float rounding only
-    diff = np.abs(np.stack([f['pred_keypoints'] for f in fast]) - slow).max()
+    res, preds = {}, {}
+    for flip in (True, False):
+        key = 'flip' if flip else 'no_flip'
+        model.test_cfg['flip_test'] = flip
+        set_original_formulation(model, False)
+        res[f'{key}_fast'], fast = run(lambda i: model(i, samples, mode='predict'))
+        set_original_formulation(model, True)
+        res[f'{key}_original'], slow = run(lambda i: original_predict(model, i, samples, flip))
+        set_original_formulation(model, False)
+        preds[key] = np.abs(np.stack([f['pred_keypoints'] for f in fast]) - slow).max()
+    ratios = {k: res[f'{k}_fast'] / res[f'{k}_original'] for k in ('flip', 'no_flip')}
+    # the two formulations differ in float rounding only
+    diff = float(max(preds.values()))
     out = dict(config=args.config, batch=args.batch, device=args.device, amp=args.amp,
-               images_per_s=res, ratio_batched_over_two_pass=res['batched_flip'] /
-               res['two_pass_flip'], max_keypoint_difference_px=float(diff))
+               images_per_s=res, ratio_fast_over_original=ratios,
+               max_keypoint_difference_px=diff)
     for k, v in res.items():
-        print(f'{k:<14} {v:8.2f} images/s')
-    print(f"batched flip / two-pass flip: {out['ratio_batched_over_two_pass']:.2f}x "
-          f'(max keypoint difference {diff:.2e} px)')
+        print(f'{k:<18} {v:8.2f} images/s')
+    for k, v in ratios.items():
+        print(f'fast / original ({k}): {v:.2f}x')
+    print(f'max keypoint difference between the two: {diff:.2e} px')
     if args.json:
         with open(args.json, 'w') as f:
             json.dump(out, f, indent=1)

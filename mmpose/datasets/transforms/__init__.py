@@ -1,4 +1,5 @@
 """Data transforms (registered in ``mmpose.registry.TRANSFORMS``)."""
+from .encoded_jpeg import EncodedJpeg, region_decoding_available
 from .formatting import PackPoseInputs
 from .loading import LoadImage
 from .presets import TopdownTestPipeline, TopdownTrainPipeline
@@ -11,6 +12,6 @@ from .topdown_transforms import (
                                  TopdownRandomShiftCenter,
 )
 
-__all__ = ['LoadImage', 'TopdownRandomShiftCenter', 'TopdownRandomFlip', 'TopdownHalfBody',
+__all__ = ['EncodedJpeg', 'region_decoding_available', 'LoadImage', 'TopdownRandomShiftCenter', 'TopdownRandomFlip', 'TopdownHalfBody',
            'TopdownRandomScaleRotation', 'TopdownAffine', 'GenerateTarget', 'PackPoseInputs',
            'TopdownTrainPipeline', 'TopdownTestPipeline']

@@ -6,6 +6,7 @@ import torch
 
 from mmpose.registry import TRANSFORMS
 
+from .encoded_jpeg import EncodedJpeg
 from .topdown_transforms import PIXEL_STD
 
 META_KEYS = ('img_path', 'img_id', 'bbox_id', 'bbox_score', 'center', 'scale', 'category_id',
@@ -24,6 +25,8 @@ class PackPoseInputs:
 
     def __call__(self, results: dict) -> dict:
         img = results['img']
+        if isinstance(img, EncodedJpeg):  # a pipeline without a warp: the whole image
+            img = img.decode()
         inputs = torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1)))
         sample = {k: results[k] for k in META_KEYS if k in results}
         sample['area'] = float(np.prod(results['scale'] * PIXEL_STD))

@@ -53,8 +53,9 @@ class TopdownTrainPipeline(_Sequence):
         scale_factor: Scale factor.
         shift_prob: Probability of the random centre shift (factor 0.2 of the box).
         use_dataset_keypoint_weights: Weight targets by the dataset's joint weights.
-        reduced_decode: Decode large JPEGs at 1/2, 1/4 or 1/8 resolution when the box leaves
-            enough pixels even after the strongest zoom-in (see :class:`LoadImage`).
+        reduced_decode: Decode JPEGs at 1/2, 1/4 or 1/8 resolution when the final crop
+            leaves at least that many source pixels per input pixel (see
+            :class:`EncodedJpeg`). Either way only the region the crop reads is decoded.
     """
 
     def __init__(self, input_size: Sequence[int] = (192, 256),
@@ -64,9 +65,7 @@ class TopdownTrainPipeline(_Sequence):
                  use_dataset_keypoint_weights: bool = False, reduced_decode: bool = True) -> None:
         codec = dict(type='UDPHeatmap' if udp else 'MSRAHeatmap', input_size=tuple(input_size),
                      heatmap_size=tuple(heatmap_size), sigma=sigma)
-        # half-body crops can halve the box before the random scale: zoom-in up to 2 / (1 - sf)
-        min_zoom = (1 - scale_factor) * (0.5 if half_body else 1.)
-        load = LoadImage(input_size, min_zoom, 8 if reduced_decode else 1)
+        load = LoadImage(max_reduction=8 if reduced_decode else 1)
         steps = [load, TopdownRandomShiftCenter(0.2, shift_prob),
                  TopdownRandomFlip(flip_prob)]
         if half_body:
@@ -80,11 +79,11 @@ class TopdownTrainPipeline(_Sequence):
 
 @TRANSFORMS.register_module()
 class TopdownTestPipeline(_Sequence):
-    """Load → warp → pack. Deterministic. Full-resolution decoding by default, so that
-    predictions match the reference implementation's; ``reduced_decode=True`` trades that for
-    speed on large images."""
+    """Load → warp → pack. Deterministic. JPEGs are decoded region-wise at full resolution by
+    default, which gives the same crops as decoding the whole image; ``reduced_decode=True``
+    trades that for speed on large boxes."""
 
     def __init__(self, input_size: Sequence[int] = (192, 256), udp: bool = True,
                  reduced_decode: bool = False) -> None:
-        load = LoadImage(input_size, 1.0, 8 if reduced_decode else 1)
+        load = LoadImage(max_reduction=8 if reduced_decode else 1)
         super().__init__([load, TopdownAffine(input_size, use_udp=udp), PackPoseInputs()])

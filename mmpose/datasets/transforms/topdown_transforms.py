@@ -18,6 +18,8 @@ from mmpose.structures import (
     get_warp_matrix,
 )
 
+from .encoded_jpeg import EncodedJpeg
+
 PIXEL_STD = 200.0  # box scales are in units of 200 px (mmpose 0.x convention)
 
 
@@ -152,12 +154,12 @@ class TopdownAffine:
             width = results['img_shape'][1]
             mirror = np.array([[-1., 0., width - 1.], [0., 1., 0.], [0., 0., 1.]])
             img_mat = img_mat @ mirror
-        f = results.get('img_reduction', 1)
-        if f > 1:  # reduced-resolution decode: pixel i covers original f*i .. f*i+f-1
-            c = (f - 1) / 2.
-            img_mat = img_mat @ np.array([[f, 0., c], [0., f, c], [0., 0., 1.]])
         w, h = int(self.input_size[0]), int(self.input_size[1])
-        results['img'] = cv2.warpAffine(results['img'], img_mat, (w, h), flags=cv2.INTER_LINEAR)
+        img = results['img']
+        if isinstance(img, EncodedJpeg):  # decode only the region (and resolution) needed
+            results['img'] = img.warp(img_mat, (w, h))
+        else:
+            results['img'] = cv2.warpAffine(img, img_mat, (w, h), flags=cv2.INTER_LINEAR)
         if 'keypoints' in results:
             results['keypoints'] = affine_transform_points(results['keypoints'],
                                                            mat).astype(np.float32)
