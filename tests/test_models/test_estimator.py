@@ -162,3 +162,27 @@ def test_bf16_matches_fp32_within_tolerance():
     # at most ~1 heatmap pixel (4 image px here) where bf16 flips a near-tie argmax
     for a, b in zip(ref, low):
         assert np.median(np.abs(a['pred_keypoints'] - b['pred_keypoints'])) < 1.0
+
+
+@pytest.mark.parametrize('switch', [dict(channels_last=True), dict(compile_backbone=True)])
+def test_speed_switches_match_default_model(switch):
+    """Channels-last heads and a compiled backbone (in place: same parameter names) give the
+    default model's losses and gradients on a batch mixing datasets."""
+    ref = tiny()
+    fast = tiny(**switch)
+    assert list(fast.state_dict()) == list(ref.state_dict())
+    fast.load_state_dict(ref.state_dict())
+    if switch.get('channels_last'):
+        w = fast.heads['coco'].deconv_layers[0].weight
+        assert w.is_contiguous(memory_format=torch.channels_last)
+    names = ['coco', 'aic', 'mpii', 'coco', 'aic']
+    losses = {}
+    for key, model in (('ref', ref), ('fast', fast)):
+        data = model.data_preprocessor(batch(model, names), True)
+        loss = sum(model(**data, mode='loss').values())
+        loss.backward()
+        losses[key] = float(loss)
+    assert losses['fast'] == pytest.approx(losses['ref'], rel=1e-5)
+    for (name, a), b in zip(ref.named_parameters(), fast.parameters()):
+        if a.grad is not None:
+            torch.testing.assert_close(b.grad, a.grad, rtol=1e-4, atol=1e-6, msg=name)

@@ -4,9 +4,11 @@ device) against the original's formulation (two passes, explicit attention, ever
 every sample, numpy decoding).
 
     python tools/analysis/benchmark_inference.py CONFIG [--batch 32] [--steps 5]
-        [--device cuda] [--amp bf16] [--json out.json] [--cfg-options ...]
+        [--device cuda] [--amp bf16] [--original-amp fp16] [--json out.json] [--cfg-options ...]
 
-Both produce the same keypoints (checked); images/s printed side by side with the ratio.
+``--amp`` sets the precision of this package's path, ``--original-amp`` that of the original's
+(fp32 by default; its fp16 configs ran autocast fp16 on the GPU). In the same precision both
+produce the same keypoints up to float rounding (the largest difference is printed).
 """
 import argparse
 import json
@@ -54,7 +56,8 @@ def main() -> None:
     p.add_argument('--batch', type=int, default=32)
     p.add_argument('--steps', type=int, default=5)
     p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
-    p.add_argument('--amp', choices=['none', 'bf16'], default='none')
+    p.add_argument('--amp', choices=['none', 'bf16', 'fp16'], default='none')
+    p.add_argument('--original-amp', choices=['none', 'bf16', 'fp16'], default='none')
     p.add_argument('--json')
     p.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
     args = p.parse_args()
@@ -69,9 +72,9 @@ def main() -> None:
                     scale=np.array([w / 200, h / 200], np.float32), img_id=i, bbox_id=0,
                     bbox_score=1., area=1.) for i in range(args.batch)]
     x = torch.randint(0, 256, (args.batch, 3, h, w), dtype=torch.uint8)
-    dtype = torch.bfloat16 if args.amp == 'bf16' else None
+    dtypes = {'none': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}
 
-    def run(fn):
+    def run(fn, dtype):
         total = 0.
         out = None
         for step in range(args.steps + 1):
@@ -93,15 +96,18 @@ def main() -> None:
         key = 'flip' if flip else 'no_flip'
         model.test_cfg['flip_test'] = flip
         set_original_formulation(model, False)
-        res[f'{key}_fast'], fast = run(lambda i: model(i, samples, mode='predict'))
+        # this package's path: the precision switch users set (model.test_cfg.amp_dtype)
+        model.test_cfg['amp_dtype'] = {'bf16': 'bfloat16', 'fp16': 'float16'}.get(args.amp)
+        res[f'{key}_fast'], fast = run(lambda i: model(i, samples, mode='predict'), None)
         set_original_formulation(model, True)
-        res[f'{key}_original'], slow = run(lambda i: original_predict(model, i, samples, flip))
+        res[f'{key}_original'], slow = run(
+            lambda i: original_predict(model, i, samples, flip), dtypes[args.original_amp])
         set_original_formulation(model, False)
         preds[key] = np.abs(np.stack([f['pred_keypoints'] for f in fast]) - slow).max()
     ratios = {k: res[f'{k}_fast'] / res[f'{k}_original'] for k in ('flip', 'no_flip')}
-    # the two formulations differ in float rounding only
     diff = float(max(preds.values()))
     out = dict(config=args.config, batch=args.batch, device=args.device, amp=args.amp,
+               original_amp=args.original_amp,
                images_per_s=res, ratio_fast_over_original=ratios,
                max_keypoint_difference_px=diff)
     for k, v in res.items():

@@ -2,13 +2,17 @@
 formulation, side by side.
 
     python tools/analysis/benchmark_train.py CONFIG [--batch 32] [--steps 5] [--json out.json]
-        [--cfg-options ...] [--device cuda] [--amp bf16]
+        [--cfg-options ...] [--device cuda] [--amp bf16] [--original-amp fp16]
 
-Fast: grouped experts and heads (each on its own samples), SDPA attention. Original
-formulation (``dense``): every expert and every head on the whole batch with masking, explicit
-attention. Both start from the same weights and see the same batches (a mix of all the config's
-datasets, random images and targets), alternating, so machine noise hits both alike. Prints
-images/s of each and their ratio; peak memory on CUDA.
+Fast: grouped experts and heads (each on its own samples), SDPA attention, fused AdamW, plus
+whatever the config or ``--cfg-options`` switch on (``model.channels_last=True``,
+``model.compile_backbone=True``, ``model.backbone.use_checkpoint=True``) in the precision of
+``--amp``. Original formulation (``dense``): every expert and every head on the whole batch
+with masking, explicit attention, for-loop AdamW, in the precision of ``--original-amp``
+(fp32 by default; the original's fp16 configs trained with autocast fp16 on the GPU). Both
+start from the same weights and see the same batches (a mix of all the config's datasets,
+random images and targets), alternating, so machine noise hits both alike. Prints images/s of
+each and their ratio; peak memory of each on CUDA.
 """
 import argparse
 import json
@@ -45,6 +49,7 @@ def main() -> None:
     p.add_argument('--warmup', type=int, default=1)
     p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     p.add_argument('--amp', choices=['none', 'bf16', 'fp16'], default='none')
+    p.add_argument('--original-amp', choices=['none', 'bf16', 'fp16'], default='none')
     p.add_argument('--json', help='write the figures here')
     p.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
     args = p.parse_args()
@@ -52,8 +57,9 @@ def main() -> None:
     cfg.merge_from_dict(args.cfg_options)
     models = {}
     for routing in ('grouped', 'dense'):
+        extra = {} if routing == 'grouped' else dict(channels_last=False, compile_backbone=False)
         m = MODELS.build(dict(cfg.model, routing=routing, pretrained=None,
-                              multihead_pretrained=None)).to(args.device)
+                              multihead_pretrained=None, **extra)).to(args.device)
         if models:
             m.load_state_dict(models['grouped'].state_dict())
             for module in m.modules():  # the original's explicit attention
@@ -61,15 +67,21 @@ def main() -> None:
                     module.fused = False
         models[routing] = m.train()
     img_hw = tuple(cfg.model.backbone.img_size)
-    opts = {k: torch.optim.AdamW(m.parameters(), lr=1e-4) for k, m in models.items()}
-    dtype = {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(args.amp)
+    opts = {k: torch.optim.AdamW(m.parameters(), lr=1e-4, fused=k == 'grouped' or None,
+                                 foreach=False if k == 'dense' else None)
+            for k, m in models.items()}
+    dtypes = {'grouped': args.amp, 'dense': args.original_amp}
+    dtypes = {k: {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(v) for k, v in dtypes.items()}
     times = {k: 0. for k in models}
+    peak = {}
     for step in range(args.warmup + args.steps):
         data = make_batch(models['grouped'], args.batch, img_hw, args.device, step)
         for k, m in models.items():
             batch = m.data_preprocessor(dict(data), True)
+            dtype = dtypes[k]
             if args.device.startswith('cuda'):
                 torch.cuda.synchronize()
+                torch.cuda.reset_peak_memory_stats()
             t = time.perf_counter()
             with torch.autocast(args.device.split(':')[0], dtype=dtype or torch.float32,
                                 enabled=dtype is not None):
@@ -81,13 +93,16 @@ def main() -> None:
                 torch.cuda.synchronize()
             if step >= args.warmup:
                 times[k] += time.perf_counter() - t
+            if args.device.startswith('cuda'):
+                peak[k] = max(peak.get(k, 0.), torch.cuda.max_memory_allocated() / 2**30)
     ips = {k: args.batch * args.steps / v for k, v in times.items()}
     out = dict(config=args.config, batch=args.batch, steps=args.steps, device=args.device,
-               amp=args.amp, images_per_s=ips, ratio_grouped_over_dense=ips['grouped'] / ips['dense'])
-    if args.device.startswith('cuda'):
-        out['peak_memory_gb'] = torch.cuda.max_memory_allocated() / 2**30
+               amp=args.amp, original_amp=args.original_amp, images_per_s=ips, ratio_grouped_over_dense=ips['grouped'] / ips['dense'])
+    if peak:
+        out['peak_memory_gb'] = peak
     for k, v in ips.items():
-        print(f'{k:<8} {v:8.2f} images/s')
+        mem = f'  peak {peak[k]:.1f} GiB' if k in peak else ''
+        print(f'{k:<8} {v:8.2f} images/s{mem}')
     print(f"grouped / dense: {out['ratio_grouped_over_dense']:.2f}x")
     if args.json:
         with open(args.json, 'w') as f:

@@ -56,16 +56,19 @@ class TopdownTrainPipeline(_Sequence):
         reduced_decode: Decode JPEGs at 1/2, 1/4 or 1/8 resolution when the final crop
             leaves at least that many source pixels per input pixel (see
             :class:`EncodedJpeg`). Either way only the region the crop reads is decoded.
+        defer_decoding: Keep JPEGs encoded until the warp (region decoding); False decodes
+            whole images first, the straightforward way (same crops, slower).
     """
 
     def __init__(self, input_size: Sequence[int] = (192, 256),
                  heatmap_size: Sequence[int] = (48, 64), udp: bool = True, sigma: float = 2.,
                  flip_prob: float = 0.5, half_body: bool = True, rot_factor: float = 40.,
                  rot_prob: float = 0.6, scale_factor: float = 0.5, shift_prob: float = 0.3,
-                 use_dataset_keypoint_weights: bool = False, reduced_decode: bool = True) -> None:
+                 use_dataset_keypoint_weights: bool = False, reduced_decode: bool = True,
+                 defer_decoding: bool = True) -> None:
         codec = dict(type='UDPHeatmap' if udp else 'MSRAHeatmap', input_size=tuple(input_size),
                      heatmap_size=tuple(heatmap_size), sigma=sigma)
-        load = LoadImage(max_reduction=8 if reduced_decode else 1)
+        load = LoadImage(8 if reduced_decode else 1, defer_decoding)
         steps = [load, TopdownRandomShiftCenter(0.2, shift_prob),
                  TopdownRandomFlip(flip_prob)]
         if half_body:
@@ -81,9 +84,9 @@ class TopdownTrainPipeline(_Sequence):
 class TopdownTestPipeline(_Sequence):
     """Load → warp → pack. Deterministic. JPEGs are decoded region-wise at full resolution by
     default, which gives the same crops as decoding the whole image; ``reduced_decode=True``
-    trades that for speed on large boxes."""
+    trades that for speed on large boxes; ``defer_decoding=False`` decodes whole images."""
 
     def __init__(self, input_size: Sequence[int] = (192, 256), udp: bool = True,
-                 reduced_decode: bool = False) -> None:
-        load = LoadImage(max_reduction=8 if reduced_decode else 1)
+                 reduced_decode: bool = False, defer_decoding: bool = True) -> None:
+        load = LoadImage(8 if reduced_decode else 1, defer_decoding)
         super().__init__([load, TopdownAffine(input_size, use_udp=udp), PackPoseInputs()])

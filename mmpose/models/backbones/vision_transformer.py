@@ -34,6 +34,8 @@ class VisionTransformer(BaseModule):
             ``linspace(0, drop_path_rate, depth)[i]``.
         ratio: Token oversampling of the patch embedding (stride ``patch_size // ratio``).
         use_checkpoint: Recompute each block in backward (activation checkpointing).
+        channels_last: Return the feature map as a channels-last view of the tokens (no copy)
+            instead of a contiguous NCHW tensor; for heads running in channels-last format.
         last_norm: Apply a final LayerNorm.
         ffn_layer: FFN config passed to every :class:`Block`; None is the plain ``Mlp``.
         init_cfg: mmengine init config (e.g. ``Pretrained``), applied after the default init.
@@ -53,6 +55,7 @@ class VisionTransformer(BaseModule):
                  drop_path_rate: float = 0.,
                  ratio: int = 1,
                  use_checkpoint: bool = False,
+                 channels_last: bool = False,
                  last_norm: bool = True,
                  ffn_layer: dict | None = None,
                  init_cfg: dict | list[dict] | None = None) -> None:
@@ -60,6 +63,7 @@ class VisionTransformer(BaseModule):
         self.embed_dim = embed_dim
         self.depth = depth
         self.use_checkpoint = use_checkpoint
+        self.channels_last = channels_last
         self.patch_embed = PatchEmbed(img_size, patch_size, in_channels, embed_dim, ratio)
         self.pos_embed = nn.Parameter(torch.zeros(1, self.patch_embed.num_patches + 1, embed_dim))
         rates = torch.linspace(0, drop_path_rate, depth, device='cpu').tolist()
@@ -109,8 +113,9 @@ class VisionTransformer(BaseModule):
                 x = cp.checkpoint(block, x, expert_idx, use_reentrant=False)
             else:
                 x = block(x, expert_idx)
-        x = self.last_norm(x)
-        return x.transpose(1, 2).reshape(x.shape[0], -1, Hp, Wp).contiguous()
+        # tokens (B, Hp*Wp, C) are the channels-last layout of the feature map
+        x = self.last_norm(x).reshape(x.shape[0], Hp, Wp, -1).permute(0, 3, 1, 2)
+        return x if self.channels_last else x.contiguous()
 
 
 # ViTPose configs name the backbone ``ViT``.

@@ -24,12 +24,13 @@ class ViTMoE(VisionTransformer):
                  in_channels: int = 3, embed_dim: int = 768, depth: int = 12,
                  num_heads: int = 12, mlp_ratio: float = 4., qkv_bias: bool = True,
                  drop_rate: float = 0., attn_drop_rate: float = 0., drop_path_rate: float = 0.,
-                 ratio: int = 1, use_checkpoint: bool = False, last_norm: bool = True,
+                 ratio: int = 1, use_checkpoint: bool = False, channels_last: bool = False,
+                 last_norm: bool = True,
                  init_cfg: dict | list[dict] | None = None) -> None:
         super().__init__(
             img_size=img_size, patch_size=patch_size, in_channels=in_channels,
             embed_dim=embed_dim, depth=depth, num_heads=num_heads, mlp_ratio=mlp_ratio,
             qkv_bias=qkv_bias, drop_rate=drop_rate, attn_drop_rate=attn_drop_rate,
             drop_path_rate=drop_path_rate, ratio=ratio, use_checkpoint=use_checkpoint,
-            last_norm=last_norm, init_cfg=init_cfg,
+            channels_last=channels_last, last_norm=last_norm, init_cfg=init_cfg,
             ffn_layer=dict(type='MoEMlp', num_experts=num_expert, part_features=part_features))

@@ -66,6 +66,10 @@ class MultiDatasetTopdown(BaseModel):
         routing: ``'grouped'`` (default): each expert and each head computes only on its own
             samples; ``'dense'``: the original's formulation (every expert and every head on the
             whole batch, results masked), kept for benchmarks and equivalence tests.
+        channels_last: Run the heatmap heads (deconvolutions) in channels-last memory format;
+            the ViT hands its tokens over as a channels-last view, without a transpose copy.
+        compile_backbone: ``torch.compile`` the backbone in place (parameter names unchanged);
+            a dict gives ``torch.compile`` options, e.g. ``dict(mode='max-autotune')``.
         train_cfg: Unused; kept for config compatibility (must be empty).
         test_cfg: ``flip_test``, ``shift_heatmap``, ``use_udp``, ``post_process``
             (``'default'``, ``'unbiased'`` or None), ``modulate_kernel``, ``target_type``,
@@ -90,6 +94,8 @@ class MultiDatasetTopdown(BaseModel):
                  dataset_aliases: dict[str, str] | None = None,
                  transfer_head: bool = False,
                  routing: str = 'grouped',
+                 channels_last: bool = False,
+                 compile_backbone: bool | dict = False,
                  train_cfg: dict | None = None,
                  test_cfg: dict | None = None,
                  pretrained: str | None = None,
@@ -120,9 +126,12 @@ class MultiDatasetTopdown(BaseModel):
         self.routing = routing
         self.num_keypoints = self._resolve_num_keypoints(num_keypoints)
         self.dataset_to_expert = self._resolve_experts(backbone, dataset_to_expert)
-        self.backbone = MODELS.build(backbone)
+        self.backbone = MODELS.build(dict(backbone, channels_last=True) if channels_last
+                                     else backbone)
         self.heads = nn.ModuleDict({
             name: MODELS.build(self._head_cfg(keypoint_head, name)) for name in self.datasets})
+        if channels_last:
+            self.heads.to(memory_format=torch.channels_last)
         self.proto_head = None
         if proto_head is not None:
             self.proto_head = MODELS.build(dict(
@@ -137,6 +146,9 @@ class MultiDatasetTopdown(BaseModel):
         self.multihead_pretrained = multihead_pretrained
         self._decoder = (UDPHeatmap if self.test_cfg['use_udp'] else MSRAHeatmap)(
             **self._decoder_args())
+        if compile_backbone:
+            self.backbone.compile(**(compile_backbone if isinstance(compile_backbone, dict)
+                                     else {}))
 
     # ---- construction helpers -----------------------------------------------------------
     def _resolve_num_keypoints(self, given: dict[str, int] | None) -> dict[str, int]:
