@@ -53,6 +53,35 @@ def check_keypoints(keypoints: np.ndarray, keypoints_visible: np.ndarray) -> tup
     return keypoints, visible
 
 
+def gaussian_windows(keypoints: np.ndarray, visible: np.ndarray, stride: np.ndarray,
+                     sigma: float, heatmap_size: Sequence[int],
+                     subpixel: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where :func:`windowed_gaussians` draws, without drawing: the cheap part of the target.
+
+    Returns:
+        tuple: ``windows`` (K, 4) int32 ``[x0, y0, x1, y1)`` in heatmap pixels (window cell
+        ``(x - x0, y - y0)`` of the patch lands on ``(x, y)``; empty for keypoints that are not
+        drawn), ``centers`` (K, 2) float32, the Gaussian centre inside the patch, and
+        ``weights`` (K,) float32.
+    """
+    width, height = heatmap_size
+    tmp_size = sigma * 3
+    size = 2 * tmp_size + 1
+    mu_exact = keypoints.astype(np.float64) / stride                 # (K, 2)
+    mu = np.trunc(mu_exact + 0.5).astype(np.int64)                     # int(x / s + 0.5)
+    upper_left = np.trunc(mu - tmp_size).astype(np.int64)
+    bottom_right = np.trunc(mu + tmp_size + 1).astype(np.int64)
+    out_of_bounds = ((upper_left[:, 0] >= width) | (upper_left[:, 1] >= height) |
+                     (bottom_right[:, 0] < 0) | (bottom_right[:, 1] < 0))
+    weights = np.where(out_of_bounds, np.float32(0), visible).astype(np.float32)
+    # the patch has len(arange(0, size)) cells; 0.x pastes them inside [ul, br) and the map
+    bottom_right = np.minimum(bottom_right, upper_left + len(np.arange(0, size, 1)))
+    drawn = (weights > 0.5)[:, None]
+    windows = np.where(drawn, np.concatenate([upper_left, bottom_right], 1), 0)
+    center = size // 2 + ((mu_exact - mu) if subpixel else np.zeros_like(mu_exact))
+    return windows.astype(np.int32), center.astype(np.float32), weights
+
+
 def windowed_gaussians(keypoints: np.ndarray, visible: np.ndarray, stride: np.ndarray,
                        sigma: float, heatmap_size: Sequence[int],
                        subpixel: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -67,6 +96,9 @@ def windowed_gaussians(keypoints: np.ndarray, visible: np.ndarray, stride: np.nd
     * a keypoint is drawn only when its weight is > 0.5; weights in (0, 0.5] are kept with an
       empty heatmap.
 
+    :func:`mmpose.codecs.torch_encode.render_gaussian_windows` draws the same maps from
+    :func:`gaussian_windows` on the accelerator.
+
     Args:
         keypoints: keypoints (K, 2) in input-crop pixels, float32.
         visible: visibility (K,), float32.
@@ -80,33 +112,22 @@ def windowed_gaussians(keypoints: np.ndarray, visible: np.ndarray, stride: np.nd
         tuple: ``heatmaps`` (K, H, W) float32 and ``weights`` (K,) float32.
     """
     width, height = heatmap_size
-    tmp_size = sigma * 3
-    size = 2 * tmp_size + 1
-    mu_exact = keypoints.astype(np.float64) / stride                 # (K, 2)
-    mu = np.trunc(mu_exact + 0.5).astype(np.int64)                     # int(x / s + 0.5)
-    upper_left = np.trunc(mu - tmp_size).astype(np.int64)
-    bottom_right = np.trunc(mu + tmp_size + 1).astype(np.int64)
-    out_of_bounds = ((upper_left[:, 0] >= width) | (upper_left[:, 1] >= height) |
-                     (bottom_right[:, 0] < 0) | (bottom_right[:, 1] < 0))
-    weights = np.where(out_of_bounds, np.float32(0), visible).astype(np.float32)
-
+    windows, patch_center, weights = gaussian_windows(keypoints, visible, stride, sigma,
+                                                      heatmap_size, subpixel)
     # One (S, S) patch per keypoint, exactly as 0.x builds it.
-    grid = np.arange(0, size, 1, dtype=np.float32)                           # (S,)
-    patch_center = size // 2 + ((mu_exact - mu) if subpixel else np.zeros_like(mu_exact))
-    patch_center = patch_center.astype(np.float32)                     # (K, 2)
+    grid = np.arange(0, 2 * sigma * 3 + 1, 1, dtype=np.float32)       # (S,)
     sq_x = (grid[None, :] - patch_center[:, 0:1])**2                   # (K, S)
     sq_y = (grid[None, :] - patch_center[:, 1:2])**2                   # (K, S)
     patches = np.exp(-(sq_y[:, :, None] + sq_x[:, None, :]) / (2 * sigma**2))
 
-    # Paste: target[y, x] = patch[y - ul_y, x - ul_x] inside [ul, br) and the map. Only the
+    # Paste: target[y, x] = patch[y - y0, x - x0] inside the window and the map. Only the
     # (K, S, S) window cells are touched (a full-map gather would read K * H * W cells).
-    num_cells = len(grid)
-    ys = upper_left[:, 1:2] + np.arange(num_cells)                     # (K, S)
-    xs = upper_left[:, 0:1] + np.arange(num_cells)                     # (K, S)
-    in_y = (ys >= 0) & (ys < height) & (ys < bottom_right[:, 1:2])
-    in_x = (xs >= 0) & (xs < width) & (xs < bottom_right[:, 0:1])
-    valid = (weights > 0.5)[:, None, None] & in_y[:, :, None] & in_x[:, None, :]
-    k, i, j = np.nonzero(valid)
+    cells = np.arange(len(grid))
+    xs = windows[:, 0:1].astype(np.int64) + cells                      # (K, S)
+    ys = windows[:, 1:2].astype(np.int64) + cells                      # (K, S)
+    in_x = (xs >= 0) & (xs < width) & (xs < windows[:, 2:3])
+    in_y = (ys >= 0) & (ys < height) & (ys < windows[:, 3:4])
+    k, i, j = np.nonzero(in_y[:, :, None] & in_x[:, None, :])
     heatmaps = np.zeros((len(keypoints), height, width), dtype=np.float32)
     heatmaps[k, ys[k, i], xs[k, j]] = patches[k, i, j]
     return heatmaps, weights

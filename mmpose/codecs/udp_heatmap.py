@@ -5,7 +5,7 @@ import numpy as np
 
 from mmpose.registry import KEYPOINT_CODECS
 
-from ._gaussian import check_codec_args, check_keypoints, windowed_gaussians
+from ._gaussian import check_codec_args, check_keypoints, gaussian_windows, windowed_gaussians
 from ._refinement import get_max_preds, refine_dark_udp
 
 
@@ -63,6 +63,20 @@ class UDPHeatmap:
         heatmaps, weights = windowed_gaussians(keypoints, visible, self.stride, self.sigma,
                                                self.heatmap_size, subpixel=True)
         return dict(heatmaps=heatmaps, keypoint_weights=weights)
+
+    def encode_windows(self, keypoints: np.ndarray, keypoints_visible: np.ndarray) -> dict:
+        """What :meth:`encode` draws, as windows for
+        :func:`mmpose.codecs.torch_encode.render_gaussian_windows` on the accelerator.
+
+        Returns:
+            dict: ``heatmap_windows`` (K, 4) int32, ``heatmap_centers`` (K, 2) float32 and
+            ``keypoint_weights`` (K,) float32 (as :meth:`encode`).
+        """
+        keypoints, visible = check_keypoints(keypoints, keypoints_visible)
+        windows, centers, weights = gaussian_windows(keypoints, visible, self.stride,
+                                                     self.sigma, self.heatmap_size,
+                                                     subpixel=True)
+        return dict(heatmap_windows=windows, heatmap_centers=centers, keypoint_weights=weights)
 
     def decode(self, heatmaps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Decode a batch of heatmaps.

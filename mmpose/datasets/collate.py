@@ -17,19 +17,32 @@ def pose_collate(batch: list[dict]) -> dict:
 
     Returns:
         ``dict(inputs=uint8 (B, 3, H, W), data_samples=list[dict], targets=None | {name:
-        dict(index=(n,), heatmaps=(n, K, h, w), keypoint_weights=(n, K))})``.
+        dict(index=(n,), heatmaps=(n, K, h, w), keypoint_weights=(n, K))})``; targets to be
+        drawn on the device carry ``heatmap_windows`` (n, K, 4), ``heatmap_centers`` (n, K, 2)
+        and ``heatmap_spec`` (w, h, sigma) instead of ``heatmaps``.
     """
     inputs = torch.stack([b['inputs'] for b in batch])
     samples = [dict(b['data_samples']) for b in batch]
     targets = None
-    if samples and 'heatmaps' in samples[0]:
+    if samples and 'keypoint_weights' in samples[0]:
         groups: dict[str, list[int]] = defaultdict(list)
         for i, s in enumerate(samples):
             groups[s['dataset_name']].append(i)
-        targets = {}
-        for name, idx in groups.items():
-            targets[name] = dict(
-                index=torch.tensor(idx, dtype=torch.long),
-                heatmaps=torch.stack([samples[i].pop('heatmaps') for i in idx]),
-                keypoint_weights=torch.stack([samples[i].pop('keypoint_weights') for i in idx]))
+        targets = {name: _stack_targets([samples[i] for i in idx], idx)
+                   for name, idx in groups.items()}
     return dict(inputs=inputs, data_samples=samples, targets=targets)
+
+
+def _stack_targets(group: list[dict], idx: list[int]) -> dict:
+    """Move one dataset's target fields out of its samples into stacked tensors."""
+    out = dict(index=torch.tensor(idx, dtype=torch.long))
+    for key in ('heatmaps', 'heatmap_windows', 'heatmap_centers', 'keypoint_weights'):
+        if key in group[0]:
+            out[key] = torch.stack([s.pop(key) for s in group])
+    if 'heatmap_spec' in group[0]:
+        specs = {tuple(s.pop('heatmap_spec')) for s in group}
+        if len(specs) != 1:
+            raise ValueError(f"samples of dataset {group[0]['dataset_name']!r} disagree on the "
+                             f'heatmap size / sigma: {sorted(specs)}')
+        out['heatmap_spec'] = specs.pop()
+    return out

@@ -6,13 +6,15 @@ from collections.abc import Sequence
 import torch
 from mmengine.model import BaseDataPreprocessor
 
+from mmpose.codecs.torch_encode import render_gaussian_windows
 from mmpose.registry import MODELS
 
 
 @MODELS.register_module()
 class PoseDataPreprocessor(BaseDataPreprocessor):
     """``(x / 255 - mean) / std`` on the device, in float32 (the 0.x ``ToTensor`` +
-    ``NormalizeTensor`` order, so results match the reference bit for bit).
+    ``NormalizeTensor`` order, so results match the reference bit for bit). Training targets
+    that arrive as Gaussian windows (``GenerateTarget(on_device=True)``) are drawn here.
 
     Args:
         mean: Per-channel mean in [0, 1] (RGB). ImageNet by default.
@@ -36,4 +38,9 @@ class PoseDataPreprocessor(BaseDataPreprocessor):
         if self.channels_last:
             inputs = inputs.contiguous(memory_format=torch.channels_last)
         data['inputs'] = inputs
+        for t in (data.get('targets') or {}).values():
+            if 'heatmap_windows' in t:
+                w, h, sigma = t.pop('heatmap_spec')
+                t['heatmaps'] = render_gaussian_windows(t.pop('heatmap_windows'),
+                                                        t.pop('heatmap_centers'), sigma, (w, h))
         return data

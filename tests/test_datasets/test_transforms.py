@@ -138,3 +138,31 @@ def test_per_sample_seeding_is_independent_of_call_order(samples):
     np.testing.assert_array_equal(ds[5]['inputs'].numpy(), first.numpy())
     ds.set_sample_seeding(seed=7, epoch=4)
     assert not np.array_equal(ds[5]['inputs'].numpy(), first.numpy())
+
+
+@pytest.mark.parametrize('udp', [True, False])
+def test_targets_on_device_equal_host_targets(samples, udp):
+    """The training pipeline shipping Gaussian windows, collated and drawn by the data
+    preprocessor, gives the host pipeline's heatmaps and weights (dataset joint weights on)."""
+    import torch
+
+    from mmpose.datasets import pose_collate
+    from mmpose.datasets.transforms import TopdownTrainPipeline
+    from mmpose.models.data_preprocessor import PoseDataPreprocessor
+    ds = CocoStyleDataset(ann_file=str(samples / 'coco' / 'test_coco.json'),
+                          img_prefix=str(samples / 'coco') + '/')
+    batches = {}
+    for on_device in (True, False):
+        pipe = TopdownTrainPipeline(udp=udp, use_dataset_keypoint_weights=True,
+                                    targets_on_device=on_device)
+        items = []
+        for i in range(len(ds)):
+            np.random.seed(i)
+            items.append(pipe(ds.get_data_info(i)))
+        assert ('heatmap_windows' in items[0]['data_samples']) == on_device
+        batches[on_device] = PoseDataPreprocessor()(pose_collate(items), True)['targets']['coco']
+    dev, host = batches[True], batches[False]
+    assert set(dev) == set(host) == {'index', 'heatmaps', 'keypoint_weights'}
+    torch.testing.assert_close(dev['keypoint_weights'], host['keypoint_weights'], rtol=0, atol=0)
+    torch.testing.assert_close(dev['heatmaps'], host['heatmaps'], rtol=0, atol=2e-7)
+    assert host['heatmaps'].amax(dim=(2, 3)).gt(0.9).sum() > 20

@@ -19,8 +19,9 @@ class PackPoseInputs:
 
     Normalisation happens on the device in the data preprocessor, so batches travel as uint8.
     The sample dict carries the metadata the model and metrics need (``META_KEYS`` plus the
-    box ``area`` used by OKS) and, in training, ``heatmaps`` (K, H, W) and ``keypoint_weights``
-    (K,) as tensors.
+    box ``area`` used by OKS) and, in training, ``keypoint_weights`` (K,) with either
+    ``heatmaps`` (K, H, W) or their windows (``heatmap_windows`` (K, 4), ``heatmap_centers``
+    (K, 2), ``heatmap_spec`` (w, h, sigma)) to be drawn on the device.
     """
 
     def __call__(self, results: dict) -> dict:
@@ -32,5 +33,10 @@ class PackPoseInputs:
         sample['area'] = float(np.prod(results['scale'] * PIXEL_STD))
         if 'heatmaps' in results:
             sample['heatmaps'] = torch.from_numpy(results['heatmaps'])
+        elif 'heatmap_windows' in results:  # drawn on the device (GenerateTarget(on_device))
+            sample['heatmap_windows'] = torch.from_numpy(results['heatmap_windows'])
+            sample['heatmap_centers'] = torch.from_numpy(results['heatmap_centers'])
+            sample['heatmap_spec'] = results['heatmap_spec']
+        if 'keypoint_weights' in results:
             sample['keypoint_weights'] = torch.from_numpy(results['keypoint_weights'])
         return dict(inputs=inputs, data_samples=sample)

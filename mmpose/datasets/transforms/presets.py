@@ -58,6 +58,8 @@ class TopdownTrainPipeline(_Sequence):
             :class:`EncodedJpeg`). Either way only the region the crop reads is decoded.
         defer_decoding: Keep JPEGs encoded until the warp (region decoding); False decodes
             whole images first, the straightforward way (same crops, slower).
+        targets_on_device: Ship each keypoint's Gaussian window instead of its heatmap; the
+            data preprocessor draws the same heatmaps on the accelerator.
     """
 
     def __init__(self, input_size: Sequence[int] = (192, 256),
@@ -65,7 +67,7 @@ class TopdownTrainPipeline(_Sequence):
                  flip_prob: float = 0.5, half_body: bool = True, rot_factor: float = 40.,
                  rot_prob: float = 0.6, scale_factor: float = 0.5, shift_prob: float = 0.3,
                  use_dataset_keypoint_weights: bool = False, reduced_decode: bool = True,
-                 defer_decoding: bool = True) -> None:
+                 defer_decoding: bool = True, targets_on_device: bool = True) -> None:
         codec = dict(type='UDPHeatmap' if udp else 'MSRAHeatmap', input_size=tuple(input_size),
                      heatmap_size=tuple(heatmap_size), sigma=sigma)
         load = LoadImage(8 if reduced_decode else 1, defer_decoding)
@@ -75,7 +77,7 @@ class TopdownTrainPipeline(_Sequence):
             steps.append(TopdownHalfBody(input_size, min_keypoints=8, prob=0.3))
         steps += [TopdownRandomScaleRotation(rot_factor, scale_factor, rot_prob),
                   TopdownAffine(input_size, use_udp=udp),
-                  GenerateTarget(codec, use_dataset_keypoint_weights),
+                  GenerateTarget(codec, use_dataset_keypoint_weights, targets_on_device),
                   PackPoseInputs()]
         super().__init__(steps)
 
