@@ -21,6 +21,7 @@ from mmengine.config import Config, DictAction
 from mmpose.datasets.metainfo import get_metainfo
 from mmpose.registry import MODELS
 from mmpose.structures import flip_heatmaps, transform_preds
+from mmpose.utils.flops import count_flops, peak_tflops, utilisation
 
 
 def set_original_formulation(model, original: bool) -> None:
@@ -58,6 +59,8 @@ def main() -> None:
     p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     p.add_argument('--amp', choices=['none', 'bf16', 'fp16'], default='none')
     p.add_argument('--original-amp', choices=['none', 'bf16', 'fp16'], default='none')
+    p.add_argument('--peak-tflops', type=float,
+                   help='device peak (dense bf16) for MFU; known GPUs are looked up by name')
     p.add_argument('--json')
     p.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
     args = p.parse_args()
@@ -77,7 +80,7 @@ def main() -> None:
     def run(fn, dtype):
         total = 0.
         out = None
-        for step in range(args.steps + 1):
+        for step in range(args.steps + 1):  # step 0 warms up
             if args.device.startswith('cuda'):
                 torch.cuda.synchronize()
             t = time.perf_counter()
@@ -91,7 +94,7 @@ def main() -> None:
                 total += time.perf_counter() - t
         return args.batch * args.steps / total, out
 
-    res, preds = {}, {}
+    res, preds, flops = {}, {}, {}
     for flip in (True, False):
         key = 'flip' if flip else 'no_flip'
         model.test_cfg['flip_test'] = flip
@@ -99,22 +102,32 @@ def main() -> None:
         # this package's path: the precision switch users set (model.test_cfg.amp_dtype)
         model.test_cfg['amp_dtype'] = {'bf16': 'bfloat16', 'fp16': 'float16'}.get(args.amp)
         res[f'{key}_fast'], fast = run(lambda i: model(i, samples, mode='predict'), None)
+        inputs = model.data_preprocessor(dict(inputs=x, data_samples=samples))['inputs']
+        flops[key] = count_flops(lambda: model(inputs, samples, mode='predict')) / args.batch
         set_original_formulation(model, True)
         res[f'{key}_original'], slow = run(
             lambda i: original_predict(model, i, samples, flip), dtypes[args.original_amp])
         set_original_formulation(model, False)
         preds[key] = np.abs(np.stack([f['pred_keypoints'] for f in fast]) - slow).max()
     ratios = {k: res[f'{k}_fast'] / res[f'{k}_original'] for k in ('flip', 'no_flip')}
+    peak = args.peak_tflops or peak_tflops(args.device)
     diff = float(max(preds.values()))
     out = dict(config=args.config, batch=args.batch, device=args.device, amp=args.amp,
                original_amp=args.original_amp,
                images_per_s=res, ratio_fast_over_original=ratios,
+               fast_utilisation={k: utilisation(flops[k], res[f'{k}_fast'], peak) for k in flops},
                max_keypoint_difference_px=diff)
     for k, v in res.items():
         print(f'{k:<18} {v:8.2f} images/s')
     for k, v in ratios.items():
         print(f'fast / original ({k}): {v:.2f}x')
-    print(f'max keypoint difference between the two: {diff:.2e} px')
+    for k, u in out['fast_utilisation'].items():
+        mfu = f", MFU {u['mfu']:.1%}" if u['mfu'] is not None else ''
+        print(f"fast path ({k}): {u['gflop_per_image']:.1f} GFLOP/image, "
+              f"{u['achieved_tflops']:.3f} TFLOP/s{mfu}")
+    print(f'max keypoint difference between the two: {diff:.2e} px'
+          + (' (different precisions: not comparable with untrained weights)'
+             if args.amp != args.original_amp else ''))
     if args.json:
         with open(args.json, 'w') as f:
             json.dump(out, f, indent=1)

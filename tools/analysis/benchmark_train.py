@@ -22,6 +22,7 @@ import torch
 from mmengine.config import Config, DictAction
 
 from mmpose.registry import MODELS
+from mmpose.utils.flops import count_flops, peak_tflops, utilisation
 
 
 def make_batch(model, batch: int, img_hw: tuple, device: str, seed: int) -> dict:
@@ -50,9 +51,13 @@ def main() -> None:
     p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     p.add_argument('--amp', choices=['none', 'bf16', 'fp16'], default='none')
     p.add_argument('--original-amp', choices=['none', 'bf16', 'fp16'], default='none')
+    p.add_argument('--peak-tflops', type=float,
+                   help='device peak (dense bf16) for MFU; known GPUs are looked up by name')
     p.add_argument('--json', help='write the figures here')
     p.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
     args = p.parse_args()
+    if args.warmup < 1:
+        p.error('--warmup must be >= 1 (the first step counts FLOPs and is not timed)')
     cfg = Config.fromfile(args.config)
     cfg.merge_from_dict(args.cfg_options)
     models = {}
@@ -83,10 +88,18 @@ def main() -> None:
                 torch.cuda.synchronize()
                 torch.cuda.reset_peak_memory_stats()
             t = time.perf_counter()
-            with torch.autocast(args.device.split(':')[0], dtype=dtype or torch.float32,
-                                enabled=dtype is not None):
-                loss = sum(m(**batch, mode='loss').values())
-            loss.backward()
+
+            def step_fn():
+                with torch.autocast(args.device.split(':')[0], dtype=dtype or torch.float32,
+                                    enabled=dtype is not None):
+                    loss = sum(m(**batch, mode='loss').values())
+                loss.backward()
+
+            if step == 0 and k == 'grouped':  # model FLOPs of a step, counted once (warm-up)
+                # eagerly (a compiled backbone compiles at the next, untimed warm-up step)
+                flops_per_image = count_flops(torch.compiler.disable(step_fn)) / args.batch
+            else:
+                step_fn()
             opts[k].step()
             opts[k].zero_grad(set_to_none=True)
             if args.device.startswith('cuda'):
@@ -100,10 +113,16 @@ def main() -> None:
                amp=args.amp, original_amp=args.original_amp, images_per_s=ips, ratio_grouped_over_dense=ips['grouped'] / ips['dense'])
     if peak:
         out['peak_memory_gb'] = peak
+    out['fast_utilisation'] = utilisation(flops_per_image, ips['grouped'],
+                                          args.peak_tflops or peak_tflops(args.device))
     for k, v in ips.items():
         mem = f'  peak {peak[k]:.1f} GiB' if k in peak else ''
         print(f'{k:<8} {v:8.2f} images/s{mem}')
     print(f"grouped / dense: {out['ratio_grouped_over_dense']:.2f}x")
+    u = out['fast_utilisation']
+    mfu = f", MFU {u['mfu']:.1%}" if u['mfu'] is not None else ''
+    print(f"model FLOPs {u['gflop_per_image']:.1f} GFLOP/image (forward + backward); "
+          f"grouped path {u['achieved_tflops']:.3f} TFLOP/s{mfu}")
     if args.json:
         with open(args.json, 'w') as f:
             json.dump(out, f, indent=1)
