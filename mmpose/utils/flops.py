@@ -9,11 +9,30 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import torch
-from torch.utils.flop_counter import FlopCounterMode
+from torch.utils.flop_counter import (
+    FlopCounterMode,
+    flop_registry,
+    register_flop_formula,
+    sdpa_backward_flop_count,
+    sdpa_flop_count,
+)
 
 # Dense bf16 tensor-core peaks (vendor figures, TFLOP/s), by device-name substring.
 _PEAK_BF16_TFLOPS = {'H200': 989., 'H100 SXM': 989., 'H100 PCIe': 756., 'H100': 989.,
                      'A100': 312., 'L40S': 362., 'A10G': 70.}
+
+
+# PyTorch counts the CUDA attention kernels but not the CPU one: register the same formulas
+_CPU_SDPA = getattr(torch.ops.aten, '_scaled_dot_product_flash_attention_for_cpu', None)
+if _CPU_SDPA is not None and _CPU_SDPA not in flop_registry:
+    @register_flop_formula(_CPU_SDPA)
+    def _cpu_sdpa_flops(query, key, value, *args, out_shape=None, **kwargs) -> int:
+        return sdpa_flop_count(query, key, value)
+
+    @register_flop_formula(torch.ops.aten._scaled_dot_product_flash_attention_for_cpu_backward)
+    def _cpu_sdpa_backward_flops(grad_out, query, key, value, *args, out_shape=None,
+                                 **kwargs) -> int:
+        return sdpa_backward_flop_count(grad_out, query, key, value)
 
 
 def count_flops(fn: Callable[[], object]) -> int:
