@@ -30,8 +30,13 @@ fi
 if ! python -c "import mmpose" 2>/dev/null; then
     echo "[setup] installing mmpose (editable) and its requirements"
     pip_q --no-build-isolation -e .
+elif [ -f /usr/include/jpeglib.h ] && ! python -c "from mmpose.datasets.transforms import \
+region_decoding_available as r; assert r()" 2>/dev/null; then
+    echo "[setup] building the region JPEG decoder (libjpeg headers found)"
+    pip_q --no-build-isolation -e .
 fi
 python -c "import pytest" 2>/dev/null || pip_q pytest
 python -c "import torch, mmengine, xtcocotools, cv2, mmpose; \
+from mmpose.datasets.transforms import region_decoding_available as r; \
 print(f'[setup] ok: torch {torch.__version__}, mmengine {mmengine.__version__}, \
-mmpose {mmpose.__version__}, cuda={torch.cuda.is_available()}')"
+mmpose {mmpose.__version__}, cuda={torch.cuda.is_available()}, region JPEG decoding={r()}')"
