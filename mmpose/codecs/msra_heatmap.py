@@ -5,7 +5,7 @@ import numpy as np
 
 from mmpose.registry import KEYPOINT_CODECS
 
-from ._gaussian import check_codec_args, check_keypoints, gaussian_windows, full_gaussians, windowed_gaussians
+from ._gaussian import check_codec_args, check_keypoints, full_gaussians, gaussian_windows, windowed_gaussians
 from ._refinement import get_max_preds, refine_dark, refine_quarter_offset
 
 _POST_PROCESSES = (None, 'default', 'unbiased')

@@ -103,10 +103,10 @@ def main() -> None:
         model.test_cfg['amp_dtype'] = {'bf16': 'bfloat16', 'fp16': 'float16'}.get(args.amp)
         res[f'{key}_fast'], fast = run(lambda i: model(i, samples, mode='predict'), None)
         inputs = model.data_preprocessor(dict(inputs=x, data_samples=samples))['inputs']
-        flops[key] = count_flops(lambda: model(inputs, samples, mode='predict')) / args.batch
+        flops[key] = count_flops(lambda i=inputs: model(i, samples, mode='predict')) / args.batch
         set_original_formulation(model, True)
         res[f'{key}_original'], slow = run(
-            lambda i: original_predict(model, i, samples, flip), dtypes[args.original_amp])
+            lambda i, f=flip: original_predict(model, i, samples, f), dtypes[args.original_amp])
         set_original_formulation(model, False)
         preds[key] = np.abs(np.stack([f['pred_keypoints'] for f in fast]) - slow).max()
     ratios = {k: res[f'{k}_fast'] / res[f'{k}_original'] for k in ('flip', 'no_flip')}

@@ -89,7 +89,7 @@ def main() -> None:
                 torch.cuda.reset_peak_memory_stats()
             t = time.perf_counter()
 
-            def step_fn():
+            def step_fn(m=m, batch=batch, dtype=dtype):
                 with torch.autocast(args.device.split(':')[0], dtype=dtype or torch.float32,
                                     enabled=dtype is not None):
                     loss = sum(m(**batch, mode='loss').values())
@@ -110,7 +110,8 @@ def main() -> None:
                 peak[k] = max(peak.get(k, 0.), torch.cuda.max_memory_allocated() / 2**30)
     ips = {k: args.batch * args.steps / v for k, v in times.items()}
     out = dict(config=args.config, batch=args.batch, steps=args.steps, device=args.device,
-               amp=args.amp, original_amp=args.original_amp, images_per_s=ips, ratio_grouped_over_dense=ips['grouped'] / ips['dense'])
+               amp=args.amp, original_amp=args.original_amp, images_per_s=ips,
+               ratio_grouped_over_dense=ips['grouped'] / ips['dense'])
     if peak:
         out['peak_memory_gb'] = peak
     out['fast_utilisation'] = utilisation(flops_per_image, ips['grouped'],

@@ -10,6 +10,7 @@ crowdpose_test = dict(
     img_prefix=crowdpose_root + 'images/',
     bbox_file=crowdpose_root + 'annotations/det_for_crowd_test_0.1_0.5.json',
     pipeline=[dict(type='TopdownTestPipeline', udp=True)])
-crowdpose_metric = dict(type='CocoMetric', metainfo='crowdpose', prefix='crowdpose', iou_type='keypoints_crowd',
+crowdpose_metric = dict(type='CocoMetric', metainfo='crowdpose', prefix='crowdpose',
+                        iou_type='keypoints_crowd',
                         use_area=False, nms_mode='oks_nms',
                         ann_file=crowdpose_root + 'annotations/mmpose_crowdpose_test.json')
