@@ -126,18 +126,53 @@ def test_grayscale_and_png(tmp_path):
     assert isinstance(png['img'], np.ndarray) and png['img'].shape == (48, 60, 3)
 
 
-def test_corrupt_jpeg_body_raises_clear_error(tmp_path):
+@pytest.mark.parametrize('cut', ['third', 'end_marker'])
+def test_truncated_jpeg_decodes_like_imread(samples, tmp_path, monkeypatch, cut):
+    """Files cut short or missing the end marker (common in crawled datasets) give the crop
+    of the eager path (cv2.imread), with and without the region decoder."""
+    data = (samples / 'coco' / '000000000785.jpg').read_bytes()
+    path = tmp_path / 'cut.jpg'
+    path.write_bytes(data[:len(data) // 3] if cut == 'third' else data[:-2])
+    base = dict(img_path=str(path), center=np.array([300., 200.], np.float32),
+                scale=np.array([1.5, 2.], np.float32))
+    crops = []
+    for defer, extension in ((False, True), (True, True), (True, False)):
+        if not extension:
+            monkeypatch.setattr(encoded_jpeg, '_jpeg_roi', None)
+        r = LoadImage(defer_decoding=defer)(dict(base))
+        assert isinstance(r['img'], EncodedJpeg) == defer
+        crops.append(TopdownAffine(OUT, use_udp=True)(r)['img'])
+    assert crops[0].any()
+    for crop in crops[1:]:
+        np.testing.assert_array_equal(crop, crops[0])
+
+
+def test_garbage_after_header_raises_clear_error(tmp_path, monkeypatch):
     img = np.random.default_rng(0).integers(0, 255, (64, 64, 3), np.uint8)
     data = cv2.imencode('.jpg', img)[1].tobytes()
-    path = tmp_path / 'cut.jpg'
-    path.write_bytes(data[:300])  # a valid header, then nothing decodable
+    path = tmp_path / 'bad.jpg'
+    sos = data.index(b'\xff\xda')
+    path.write_bytes(data[:sos])  # frame header, but no scan at all
+    monkeypatch.setattr(encoded_jpeg, '_jpeg_roi', None)
     jpeg = LoadImage()(dict(img_path=str(path)))['img']
-    try:
-        out = jpeg.warp(np.array([[1., 0., 0.], [0., 1., 0.]]), OUT)
-    except ValueError as err:  # OpenCV refuses it
-        assert 'cut.jpg' in str(err)
-    else:  # libjpeg, like OpenCV for truncated files, returns what it could decode
-        assert out.shape == (256, 192, 3)
+    with pytest.raises(ValueError, match='cannot decode image .*bad.jpg'):
+        jpeg.warp(np.array([[1., 0., 0.], [0., 1., 0.]]), OUT)
+
+
+def test_header_edge_cases():
+    img = np.random.default_rng(0).integers(0, 255, (40, 60, 3), np.uint8)
+    data = cv2.imencode('.jpg', img)[1].tobytes()
+    # EXIF orientation followed by an XMP APP1 segment: the orientation survives
+    xmp = b'http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta/>'
+    with_xmp = _with_exif_orientation(data, 6)
+    with_xmp = with_xmp[:2] + with_xmp[2:].replace(
+        b'\xff\xdb', b'\xff\xe1' + struct.pack('>H', len(xmp) + 2) + xmp + b'\xff\xdb', 1)
+    assert read_jpeg_header(with_xmp) == (40, 60, 6)
+    # a frame height of 0 (set later by a DNL marker) is not deferred
+    sof = data.index(b'\xff\xc0')
+    dnl = data[:sof + 5] + b'\x00\x00' + data[sof + 7:]
+    assert read_jpeg_header(dnl) is None
+    assert read_jpeg_header(b'not a jpeg') is None
 
 
 def test_train_pipeline_with_flip_equals_whole_decoding(samples):

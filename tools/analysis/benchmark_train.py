@@ -35,7 +35,7 @@ def make_batch(model, batch: int, img_hw: tuple, device: str, seed: int) -> dict
     for n in model.datasets:
         idx = [i for i, m in enumerate(names) if m == n]
         k = model.num_keypoints[n]
-        targets[n] = dict(index=torch.tensor(idx, device=device),
+        targets[n] = dict(index=torch.tensor(idx, dtype=torch.long, device=device),
                           heatmaps=torch.rand(len(idx), k, *hm, generator=g).to(device),
                           keypoint_weights=torch.ones(len(idx), k, device=device))
     inputs = torch.randint(0, 256, (batch, 3, *img_hw), dtype=torch.uint8, generator=g)
@@ -60,6 +60,9 @@ def main() -> None:
         p.error('--warmup must be >= 1 (the first step counts FLOPs and is not timed)')
     cfg = Config.fromfile(args.config)
     cfg.merge_from_dict(args.cfg_options)
+    if cfg.model.get('compile_backbone') and args.warmup < 2:
+        p.error('--warmup must be >= 2 with model.compile_backbone (step 0 counts FLOPs, '
+                'step 1 compiles)')
     models = {}
     for routing in ('grouped', 'dense'):
         extra = {} if routing == 'grouped' else dict(channels_last=False, compile_backbone=False)
@@ -96,8 +99,10 @@ def main() -> None:
                 loss.backward()
 
             if step == 0 and k == 'grouped':  # model FLOPs of a step, counted once (warm-up)
-                # eagerly (a compiled backbone compiles at the next, untimed warm-up step)
                 flops_per_image = count_flops(torch.compiler.disable(step_fn)) / args.batch
+                # code run under the FLOP counter is marked "skip" by dynamo: forget that, so
+                # that a compiled backbone compiles at the next (untimed) warm-up step
+                torch._dynamo.reset()
             else:
                 step_fn()
             opts[k].step()

@@ -40,9 +40,12 @@ _ROW_MARGIN = 2
 _logger = logging.getLogger(__name__)
 
 
-def _exif_orientation(segment: bytes) -> int:
-    """EXIF orientation tag (0x0112) of an APP1 payload; 1 when absent or unreadable."""
-    if not segment.startswith(b'Exif\0\0') or len(segment) < 14:
+def _exif_orientation(segment: bytes) -> int | None:
+    """EXIF orientation tag (0x0112) of an APP1 payload: None when the payload is not EXIF
+    (e.g. XMP), 1 when the tag is absent or unreadable."""
+    if not segment.startswith(b'Exif\0\0'):
+        return None
+    if len(segment) < 14:
         return 1
     tiff = segment[6:]
     order = {b'II': '<', b'MM': '>'}.get(tiff[:2])
@@ -78,9 +81,11 @@ def read_jpeg_header(data: bytes) -> tuple[int, int, int] | None:
             if i + 9 > len(data):
                 return None
             h, w = struct.unpack('>HH', data[i + 5:i + 9])
-            return h, w, orientation
-        if marker == 0xE1:
-            orientation = _exif_orientation(data[i + 4:i + 2 + length])
+            # a height of 0 (defined later by a DNL marker) is left to OpenCV
+            return (h, w, orientation) if h and w else None
+        if marker == 0xE1:  # APP1: EXIF, but also XMP, which must not reset the orientation
+            exif = _exif_orientation(data[i + 4:i + 2 + length])
+            orientation = orientation if exif is None else exif
         if marker == 0xDA:  # start of scan before any frame header
             return None
         i += 2 + length
@@ -120,6 +125,11 @@ class EncodedJpeg:
     def decode(self, reduction: int = 1) -> np.ndarray:
         """The whole image (RGB uint8) at 1/``reduction`` resolution."""
         img = cv2.imdecode(np.frombuffer(self.data, np.uint8), _REDUCED[reduction])
+        if img is None and not self.data.endswith(b'\xff\xd9'):
+            # cv2.imdecode rejects streams cut short (or missing the end marker) that
+            # cv2.imread and libjpeg decode (grey where data is missing): do as they do
+            img = cv2.imdecode(np.frombuffer(self.data + b'\xff\xd9', np.uint8),
+                               _REDUCED[reduction])
         if img is None:
             raise ValueError(f'cannot decode image {self.source!r} (corrupt or not an image)')
         return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
