@@ -34,6 +34,14 @@ def test_train_benchmark_counts_flops(tmp_path):
     assert 0.5 < u['gflop_per_image'] < 5 and u['mfu'] is None  # no known peak on a CPU
 
 
+def test_train_benchmark_compiles_the_backbone(tmp_path):
+    """FLOP counting must not leave dynamo skipping the backbone: the timed steps compile."""
+    res, _ = _bench(tmp_path, 'benchmark_train', str(TINY), '--batch', '6', '--steps', '1',
+                    '--warmup', '2', '--device', 'cpu', '--cfg-options',
+                    'model.compile_backbone=True')
+    assert res['compiled_graphs'] > 0
+
+
 def test_inference_benchmark_paths_agree(tmp_path):
     res, _ = _bench(tmp_path, 'benchmark_inference', str(TINY), '--batch', '4', '--steps', '1',
                     '--device', 'cpu')

@@ -119,6 +119,10 @@ def main() -> None:
                ratio_grouped_over_dense=ips['grouped'] / ips['dense'])
     if peak:
         out['peak_memory_gb'] = peak
+    if cfg.model.get('compile_backbone'):  # proof that the timed steps ran compiled code
+        from torch._dynamo.utils import counters
+        out['compiled_graphs'] = int(counters['stats']['unique_graphs'])
+        print(f"compiled backbone: {out['compiled_graphs']} graphs")
     out['fast_utilisation'] = utilisation(flops_per_image, ips['grouped'],
                                           args.peak_tflops or peak_tflops(args.device))
     for k, v in ips.items():
