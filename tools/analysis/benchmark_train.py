@@ -42,7 +42,7 @@ def make_batch(model, batch: int, img_hw: tuple, device: str, seed: int) -> dict
     return dict(inputs=inputs.to(device), data_samples=samples, targets=targets)
 
 
-def main() -> None:
+def parse_args() -> tuple[argparse.Namespace, Config]:
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('config')
     p.add_argument('--batch', type=int, default=32)
@@ -63,17 +63,29 @@ def main() -> None:
     if cfg.model.get('compile_backbone') and args.warmup < 2:
         p.error('--warmup must be >= 2 with model.compile_backbone (step 0 counts FLOPs, '
                 'step 1 compiles)')
+    return args, cfg
+
+
+def build_models(cfg: Config, device: str) -> dict:
+    """``grouped``: the config as given; ``dense``: the same weights in the original's
+    formulation (dense routing, explicit attention, no speed switches)."""
     models = {}
     for routing in ('grouped', 'dense'):
         extra = {} if routing == 'grouped' else dict(channels_last=False, compile_backbone=False)
         m = MODELS.build(dict(cfg.model, routing=routing, pretrained=None,
-                              multihead_pretrained=None, **extra)).to(args.device)
+                              multihead_pretrained=None, **extra)).to(device)
         if models:
             m.load_state_dict(models['grouped'].state_dict())
             for module in m.modules():  # the original's explicit attention
                 if hasattr(module, 'fused'):
                     module.fused = False
         models[routing] = m.train()
+    return models
+
+
+def main() -> None:
+    args, cfg = parse_args()
+    models = build_models(cfg, args.device)
     img_hw = tuple(cfg.model.backbone.img_size)
     opts = {k: torch.optim.AdamW(m.parameters(), lr=1e-4, fused=k == 'grouped' or None,
                                  foreach=False if k == 'dense' else None)
