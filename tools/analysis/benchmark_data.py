@@ -16,7 +16,6 @@ default; ``--ann-file``/``--img-prefix`` run it on real COCO-format data (box si
 region decoding saves more on small people).
 """
 import argparse
-import json
 import tempfile
 import time
 
@@ -24,6 +23,7 @@ import cv2
 import numpy as np
 import torch
 
+from mmpose.checkpoint.io import atomic_write_json
 from mmpose.codecs.torch_encode import render_gaussian_windows
 from mmpose.datasets import CocoStyleDataset, pose_collate
 from mmpose.datasets.synthetic import generate_dataset
@@ -153,8 +153,7 @@ def main() -> None:
         print(f'{k:<20} {v:8.1f} samples/s per worker ({1e3 / v:.2f} ms/sample)')
     print(f"fast / straightforward: {out['ratio_fast_over_straightforward']:.2f}x")
     if args.json:
-        with open(args.json, 'w') as f:
-            json.dump(out, f, indent=1)
+        atomic_write_json(out, args.json)
 
 
 if __name__ == '__main__':

@@ -15,6 +15,7 @@ import time
 
 import numpy as np
 
+from mmpose.checkpoint.io import atomic_write_json
 from mmpose.datasets.metainfo import get_metainfo
 from mmpose.evaluation import CocoMetric, oks_nms_arrays
 
@@ -104,8 +105,7 @@ def main() -> None:
     print(f"CocoMetric end to end (NMS + results file + xtcocotools): {total:.1f} s, "
           f"AP {stats['AP']:.3f}")
     if args.json:
-        with open(args.json, 'w') as f:
-            json.dump(out, f, indent=1)
+        atomic_write_json(out, args.json)
 
 
 if __name__ == '__main__':

@@ -10,32 +10,17 @@ every sample, numpy decoding).
 (fp32 by default; its fp16 configs ran autocast fp16 on the GPU). In the same precision both
 produce the same keypoints up to float rounding (the largest difference is printed).
 """
-import argparse
-import json
 import time
 
 import numpy as np
 import torch
-from mmengine.config import Config, DictAction
+from _model_bench import PRECISIONS, autocast, build_original, load_config, model_bench_parser
 
+from mmpose.checkpoint.io import atomic_write_json
 from mmpose.datasets.metainfo import get_metainfo
 from mmpose.registry import MODELS
 from mmpose.structures import flip_heatmaps, transform_preds
 from mmpose.utils.flops import count_flops, peak_tflops, utilisation
-
-
-def build_original(cfg, model, device: str):
-    """The same weights in the original's formulation: explicit attention, every expert on
-    every sample, none of the speed switches."""
-    original = MODELS.build(dict(cfg.model, pretrained=None, multihead_pretrained=None,
-                                 channels_last=False, compile_backbone=False))
-    original.load_state_dict(model.state_dict())
-    for module in original.modules():
-        if hasattr(module, 'fused'):
-            module.fused = False
-        if hasattr(module, 'dense'):
-            module.dense = True
-    return original.to(device).eval()
 
 
 @torch.no_grad()
@@ -57,20 +42,8 @@ def original_predict(model, inputs, samples, flip: bool):
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('config')
-    p.add_argument('--batch', type=int, default=32)
-    p.add_argument('--steps', type=int, default=5)
-    p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
-    p.add_argument('--amp', choices=['none', 'bf16', 'fp16'], default='none')
-    p.add_argument('--original-amp', choices=['none', 'bf16', 'fp16'], default='none')
-    p.add_argument('--peak-tflops', type=float,
-                   help='device peak (dense bf16) for MFU; known GPUs are looked up by name')
-    p.add_argument('--json')
-    p.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
-    args = p.parse_args()
-    cfg = Config.fromfile(args.config)
-    cfg.merge_from_dict(args.cfg_options)
+    args = model_bench_parser(__doc__).parse_args()
+    cfg = load_config(args)
     model = MODELS.build(dict(cfg.model, pretrained=None, multihead_pretrained=None))
     model = model.to(args.device).eval()
     original = build_original(cfg, model, args.device)
@@ -81,7 +54,6 @@ def main() -> None:
                     scale=np.array([w / 200, h / 200], np.float32), img_id=i, bbox_id=0,
                     bbox_score=1., area=1.) for i in range(args.batch)]
     x = torch.randint(0, 256, (args.batch, 3, h, w), dtype=torch.uint8)
-    dtypes = {'none': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}
 
     def run(fn, dtype):
         total = 0.
@@ -91,8 +63,7 @@ def main() -> None:
                 torch.cuda.synchronize()
             t = time.perf_counter()
             inputs = model.data_preprocessor(dict(inputs=x, data_samples=samples))['inputs']
-            with torch.autocast(args.device.split(':')[0], dtype=dtype or torch.float32,
-                                enabled=dtype is not None):
+            with autocast(args.device, dtype):
                 out = fn(inputs)
             if args.device.startswith('cuda'):
                 torch.cuda.synchronize()
@@ -118,7 +89,7 @@ def main() -> None:
         res[f'{key}_fast'], fast = run(lambda i: model(i, samples, mode='predict'), None)
         res[f'{key}_original'], slow = run(
             lambda i, f=flip: original_predict(original, i, samples, f),
-            dtypes[args.original_amp])
+            PRECISIONS[args.original_amp])
         preds[key] = np.abs(np.stack([f['pred_keypoints'] for f in fast]) - slow).max()
     ratios = {k: res[f'{k}_fast'] / res[f'{k}_original'] for k in ('flip', 'no_flip')}
     peak = args.peak_tflops or peak_tflops(args.device)
@@ -140,8 +111,7 @@ def main() -> None:
           + (' (different precisions: not comparable with untrained weights)'
              if args.amp != args.original_amp else ''))
     if args.json:
-        with open(args.json, 'w') as f:
-            json.dump(out, f, indent=1)
+        atomic_write_json(out, args.json)
 
 
 if __name__ == '__main__':

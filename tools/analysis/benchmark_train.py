@@ -15,12 +15,13 @@ random images and targets), alternating, so machine noise hits both alike. Print
 each and their ratio; peak memory of each on CUDA.
 """
 import argparse
-import json
 import time
 
 import torch
-from mmengine.config import Config, DictAction
+from _model_bench import PRECISIONS, autocast, build_original, load_config, model_bench_parser
+from mmengine.config import Config
 
+from mmpose.checkpoint.io import atomic_write_json
 from mmpose.registry import MODELS
 from mmpose.utils.flops import count_flops, peak_tflops, utilisation
 
@@ -43,55 +44,29 @@ def make_batch(model, batch: int, img_hw: tuple, device: str, seed: int) -> dict
 
 
 def parse_args() -> tuple[argparse.Namespace, Config]:
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('config')
-    p.add_argument('--batch', type=int, default=32)
-    p.add_argument('--steps', type=int, default=5)
+    p = model_bench_parser(__doc__)
     p.add_argument('--warmup', type=int, default=1)
-    p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
-    p.add_argument('--amp', choices=['none', 'bf16', 'fp16'], default='none')
-    p.add_argument('--original-amp', choices=['none', 'bf16', 'fp16'], default='none')
-    p.add_argument('--peak-tflops', type=float,
-                   help='device peak (dense bf16) for MFU; known GPUs are looked up by name')
-    p.add_argument('--json', help='write the figures here')
-    p.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
     args = p.parse_args()
     if args.warmup < 1:
         p.error('--warmup must be >= 1 (the first step counts FLOPs and is not timed)')
-    cfg = Config.fromfile(args.config)
-    cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args)
     if cfg.model.get('compile_backbone') and args.warmup < 2:
         p.error('--warmup must be >= 2 with model.compile_backbone (step 0 counts FLOPs, '
                 'step 1 compiles)')
     return args, cfg
 
 
-def build_models(cfg: Config, device: str) -> dict:
-    """``grouped``: the config as given; ``dense``: the same weights in the original's
-    formulation (dense routing, explicit attention, no speed switches)."""
-    models = {}
-    for routing in ('grouped', 'dense'):
-        extra = {} if routing == 'grouped' else dict(channels_last=False, compile_backbone=False)
-        m = MODELS.build(dict(cfg.model, routing=routing, pretrained=None,
-                              multihead_pretrained=None, **extra)).to(device)
-        if models:
-            m.load_state_dict(models['grouped'].state_dict())
-            for module in m.modules():  # the original's explicit attention
-                if hasattr(module, 'fused'):
-                    module.fused = False
-        models[routing] = m.train()
-    return models
-
-
 def main() -> None:
     args, cfg = parse_args()
-    models = build_models(cfg, args.device)
+    fast = MODELS.build(dict(cfg.model, routing='grouped', pretrained=None,
+                             multihead_pretrained=None))
+    fast = fast.to(args.device).train()
+    models = dict(grouped=fast, dense=build_original(cfg, fast, args.device))
     img_hw = tuple(cfg.model.backbone.img_size)
     opts = {k: torch.optim.AdamW(m.parameters(), lr=1e-4, fused=k == 'grouped' or None,
                                  foreach=False if k == 'dense' else None)
             for k, m in models.items()}
-    dtypes = {'grouped': args.amp, 'dense': args.original_amp}
-    dtypes = {k: {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(v) for k, v in dtypes.items()}
+    dtypes = dict(grouped=PRECISIONS[args.amp], dense=PRECISIONS[args.original_amp])
     times = {k: 0. for k in models}
     peak = {}
     for step in range(args.warmup + args.steps):
@@ -105,8 +80,7 @@ def main() -> None:
             t = time.perf_counter()
 
             def step_fn(m=m, batch=batch, dtype=dtype):
-                with torch.autocast(args.device.split(':')[0], dtype=dtype or torch.float32,
-                                    enabled=dtype is not None):
+                with autocast(args.device, dtype):
                     loss = sum(m(**batch, mode='loss').values())
                 loss.backward()
 
@@ -146,8 +120,7 @@ def main() -> None:
     print(f"model FLOPs {u['gflop_per_image']:.1f} GFLOP/image (forward + backward); "
           f"grouped path {u['achieved_tflops']:.3f} TFLOP/s{mfu}")
     if args.json:
-        with open(args.json, 'w') as f:
-            json.dump(out, f, indent=1)
+        atomic_write_json(out, args.json)
 
 
 if __name__ == '__main__':
